@@ -1,0 +1,162 @@
+"""Decode any audio or video file to 16 kHz mono 16-bit PCM, streaming, and encode PCM
+as FLAC or WAV for the server. Built on PyAV (the FFmpeg its wheels bundle)."""
+
+from __future__ import annotations
+
+import io
+import wave
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import av.error
+import numpy as np
+import numpy.typing as npt
+
+from desktop_asr.core.errors import InputError, UnsupportedMediaError
+
+SAMPLE_RATE = 16000
+Pcm = npt.NDArray[np.int16]
+
+AUDIO_FORMATS = {"flac": "audio/flac", "wav": "audio/wav"}
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """What a file holds, read from its headers (the duration may be an estimate)."""
+
+    path: Path
+    container: str
+    codec: str
+    sample_rate: int
+    channels: int
+    duration: float | None
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    if not path.exists():
+        raise InputError(f"{path} does not exist.")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not a file.")
+    if path.stat().st_size == 0:
+        raise UnsupportedMediaError(f"{path.name} is empty (0 bytes).")
+    try:
+        return av.open(str(path), mode="r", metadata_errors="ignore")
+    except PermissionError:
+        raise InputError(f"No permission to read {path}.") from None
+    except (av.error.FFmpegError, OSError, UnicodeDecodeError, ValueError) as exc:
+        raise UnsupportedMediaError(
+            f"{path.name} is not an audio or video file, or it is corrupt.",
+            details=str(exc),
+        ) from None
+
+
+def _audio_stream(container: av.container.InputContainer, path: Path) -> av.AudioStream:
+    if not container.streams.audio:
+        container.close()
+        raise UnsupportedMediaError(f"{path.name} has no audio track.")
+    return container.streams.audio[0]
+
+
+def probe(path: str | Path) -> MediaInfo:
+    """Read a file's headers. Raises InputError/UnsupportedMediaError in words."""
+    p = Path(path)
+    container = _open(p)
+    with container:
+        stream = _audio_stream(container, p)
+        duration: float | None = None
+        if stream.duration is not None and stream.time_base is not None:
+            duration = float(stream.duration * stream.time_base)
+        elif container.duration is not None:
+            duration = container.duration / 1_000_000
+        return MediaInfo(
+            path=p,
+            container=container.format.name,
+            codec=stream.codec_context.name,
+            sample_rate=stream.codec_context.sample_rate or 0,
+            channels=stream.codec_context.channels or 0,
+            duration=duration,
+        )
+
+
+def decode_pcm(path: str | Path, block_seconds: float = 10.0) -> Iterator[Pcm]:
+    """Yield the file's first audio track as 16 kHz mono int16 blocks of about
+    ``block_seconds``. Only one block is held at a time, whatever the file's length.
+
+    Raises UnsupportedMediaError when the file cannot be decoded, and when it decodes to
+    nothing at all.
+    """
+    p = Path(path)
+    container = _open(p)
+    with container:
+        stream = _audio_stream(container, p)
+        stream.thread_type = "AUTO"
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+        target = int(block_seconds * SAMPLE_RATE)
+        pending: list[Pcm] = []
+        pending_len = 0
+        total = 0
+        try:
+            for frame in _decoded_frames(container, stream):
+                for out in resampler.resample(frame):
+                    block = out.to_ndarray().reshape(-1)
+                    pending.append(block)
+                    pending_len += block.size
+                    if pending_len >= target:
+                        total += pending_len
+                        yield np.concatenate(pending)
+                        pending, pending_len = [], 0
+            for out in resampler.resample(None):
+                pending.append(out.to_ndarray().reshape(-1))
+                pending_len += pending[-1].size
+        except (av.error.FFmpegError, ValueError) as exc:
+            raise UnsupportedMediaError(
+                f"{p.name} is corrupt: decoding stopped after "
+                f"{(total + pending_len) / SAMPLE_RATE:.1f} s.",
+                details=str(exc),
+            ) from None
+        if pending_len:
+            total += pending_len
+            yield np.concatenate(pending)
+        if total == 0:
+            raise UnsupportedMediaError(f"{p.name} holds no audio (its audio track is empty).")
+
+
+def _decoded_frames(
+    container: av.container.InputContainer, stream: av.AudioStream
+) -> Iterator[av.AudioFrame]:
+    for packet in container.demux(stream):
+        try:
+            yield from packet.decode()
+        except av.error.InvalidDataError:
+            # A damaged packet in an otherwise good file: FFmpeg itself skips it too.
+            continue
+
+
+def encode(samples: Pcm, fmt: str = "flac") -> bytes:
+    """16 kHz mono int16 PCM -> a FLAC or WAV file in memory."""
+    if fmt == "wav":
+        buffer = io.BytesIO()
+        with wave.open(buffer, "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(SAMPLE_RATE)
+            w.writeframes(np.ascontiguousarray(samples, dtype="<i2").tobytes())
+        return buffer.getvalue()
+    if fmt != "flac":
+        raise ValueError(f"unknown audio format {fmt!r}; use flac or wav")
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="flac") as out:
+        stream = out.add_stream("flac", rate=SAMPLE_RATE, layout="mono")
+        stream.codec_context.format = "s16"
+        frame = av.AudioFrame.from_ndarray(
+            np.ascontiguousarray(samples, dtype=np.int16).reshape(1, -1),
+            format="s16", layout="mono",
+        )
+        frame.sample_rate = SAMPLE_RATE
+        for packet in stream.encode(frame):
+            out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return buffer.getvalue()

@@ -1,0 +1,130 @@
+"""Cut long audio into chunks at quiet moments, streaming, without losing a sample.
+
+Like QwenLM's ``split_audio_into_chunks``: each cut falls at the quietest 100 ms window
+within +-5 s of the chunk limit; there is no overlap, so the chunks laid end to end are
+exactly the input. Chunks shorter than the model's 0.5 s minimum are zero-padded when sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from desktop_asr.core.audio import SAMPLE_RATE, Pcm
+
+MIN_INPUT_SECONDS = 0.5
+DEFAULT_MAX_CHUNK_SECONDS = 120.0
+SEARCH_SECONDS = 5.0
+WINDOW_SECONDS = 0.1
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A stretch of 16 kHz mono audio and where it starts in the whole."""
+
+    index: int
+    start: int  # in samples
+    samples: Pcm
+
+    @property
+    def start_seconds(self) -> float:
+        return self.start / SAMPLE_RATE
+
+    @property
+    def duration(self) -> float:
+        return self.samples.size / SAMPLE_RATE
+
+    @property
+    def end_seconds(self) -> float:
+        return (self.start + self.samples.size) / SAMPLE_RATE
+
+    def padded(self) -> Pcm:
+        """The samples, zero-padded at the end to at least 0.5 s."""
+        minimum = int(MIN_INPUT_SECONDS * SAMPLE_RATE)
+        if self.samples.size >= minimum:
+            return self.samples
+        return np.pad(self.samples, (0, minimum - self.samples.size))
+
+
+def quietest_cut(samples: Pcm, lo: int, hi: int, window: int) -> int:
+    """The cut point in [lo, hi): the quietest sample inside the quietest ``window``-long
+    stretch (by summed absolute amplitude). Returns ``(lo + hi) // 2`` if the range is too
+    short to hold a window."""
+    lo, hi = max(0, lo), min(samples.size, hi)
+    if hi - lo <= window:
+        return (lo + hi) // 2
+    seg = np.abs(samples[lo:hi].astype(np.int32))
+    sums = np.cumsum(seg, dtype=np.int64)
+    window_sums = sums[window - 1 :] - np.concatenate(([0], sums[:-window]))
+    start = int(np.argmin(window_sums))
+    inner = int(np.argmin(seg[start : start + window]))
+    return lo + start + inner
+
+
+class ChunkPlanner:
+    """Turns a stream of PCM blocks into chunks of at most about ``max_seconds``
+    (+ up to 5 s where the quietest cut lies beyond the limit).
+
+    ``max_seconds`` may be lowered while chunks are being produced (after the server said a
+    chunk was too long); later cuts follow the new limit.
+    """
+
+    def __init__(self, max_seconds: float = DEFAULT_MAX_CHUNK_SECONDS,
+                 search_seconds: float = SEARCH_SECONDS,
+                 window_seconds: float = WINDOW_SECONDS) -> None:
+        if max_seconds <= 0:
+            raise ValueError("max_seconds must be positive")
+        self.max_seconds = max_seconds
+        self.search = int(search_seconds * SAMPLE_RATE)
+        self.window = max(4, int(window_seconds * SAMPLE_RATE))
+
+    @property
+    def max_samples(self) -> int:
+        return max(1, int(self.max_seconds * SAMPLE_RATE))
+
+    def chunks(self, blocks: Iterable[Pcm]) -> Iterator[Chunk]:
+        pending: list[Pcm] = []
+        pending_len = 0
+        offset = 0
+        index = 0
+        source = iter(blocks)
+        exhausted = False
+        while True:
+            limit = self.max_samples
+            search = min(self.search, limit // 2)
+            while not exhausted and pending_len < limit + search:
+                block = next(source, None)
+                if block is None:
+                    exhausted = True
+                elif block.size:
+                    pending.append(block)
+                    pending_len += block.size
+            if pending_len == 0:
+                return
+            buffer = np.concatenate(pending) if len(pending) > 1 else pending[0]
+            if pending_len <= limit:
+                if exhausted:
+                    yield Chunk(index, offset, buffer)
+                    return
+                pending = [buffer]
+                continue
+            cut = quietest_cut(buffer, limit - search, limit + search, self.window)
+            cut = min(max(cut, 1), pending_len)
+            yield Chunk(index, offset, buffer[:cut])
+            index += 1
+            offset += cut
+            rest = buffer[cut:]
+            pending, pending_len = ([rest] if rest.size else []), rest.size
+
+
+def split_chunk(chunk: Chunk, window_seconds: float = WINDOW_SECONDS) -> tuple[Chunk, Chunk]:
+    """Cut a chunk in two at the quietest point of its middle half (for a server that found
+    it too long). Both halves keep their place in the whole."""
+    n = chunk.samples.size
+    window = max(4, int(window_seconds * SAMPLE_RATE))
+    cut = quietest_cut(chunk.samples, n // 4, 3 * n // 4, window)
+    cut = min(max(cut, 1), n - 1)
+    return (Chunk(chunk.index, chunk.start, chunk.samples[:cut]),
+            Chunk(chunk.index, chunk.start + cut, chunk.samples[cut:]))

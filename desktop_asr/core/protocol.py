@@ -1,0 +1,345 @@
+"""The chat-completions wire protocol of a Qwen3-ASR server (see PROTOCOL.md): request
+bodies, reply parsing and error bodies turned into typed errors. No I/O here."""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop_asr.core.errors import (
+    AsrError,
+    AudioTooLongError,
+    AuthenticationError,
+    BadResponseError,
+    ModelNotFoundError,
+    RetryableServerError,
+    ServerError,
+)
+from desktop_asr.core.languages import normalize_language_name
+from desktop_asr.core.vocabulary import VocabularyEntry
+
+ASR_TEXT_TAG = "<asr_text>"
+DEFAULT_MAX_TOKENS = 4096
+RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class AsrReply:
+    """One parsed transcription reply."""
+
+    text: str
+    language: str = ""
+    raw: str = ""
+    finish_reason: str = ""
+    usage: dict[str, Any] = field(default_factory=dict)
+
+
+# --- requests ----------------------------------------------------------------------------
+def data_url(payload: bytes, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
+
+
+def build_chat_request(
+    *,
+    model: str,
+    audio_url: str,
+    context: str = "",
+    vocabulary: Sequence[VocabularyEntry] = (),
+    language: str | None = None,
+    stream: bool = False,
+    max_tokens: int = DEFAULT_MAX_TOKENS,
+    send_asr_options: bool = True,
+) -> dict[str, Any]:
+    """The body of ``POST /v1/chat/completions`` for one piece of audio.
+
+    ``audio_url`` is a ``data:`` URL or an http(s) URL the server fetches itself.
+    ``context`` goes into the system message (Qwen3-ASR's context biasing); ``language``
+    is a model language name (e.g. "Chinese") to force, or None for detection.
+    """
+    messages: list[dict[str, Any]] = []
+    if context:
+        messages.append({"role": "system", "content": context})
+    messages.append(
+        {"role": "user", "content": [{"type": "audio_url", "audio_url": {"url": audio_url}}]}
+    )
+    body: dict[str, Any] = {
+        "model": model,
+        "messages": messages,
+        "stream": stream,
+        "temperature": 0,
+        "max_tokens": max_tokens,
+    }
+    if language:
+        messages.append({"role": "assistant", "content": f"language {language}{ASR_TEXT_TAG}"})
+        body["continue_final_message"] = True
+        body["add_generation_prompt"] = False
+    if stream:
+        body["stream_options"] = {"include_usage": True}
+    if send_asr_options:
+        # DashScope's field, as the seed sends it. vLLM ignores it; gateways may use it.
+        body["asr_options"] = {
+            "language": language or "auto",
+            "custom_vocabulary_word": [e.as_seed_dict() for e in vocabulary],
+        }
+    return body
+
+
+# --- replies -----------------------------------------------------------------------------
+def fix_repetitions(text: str, threshold: int = 20, max_pattern: int = 20) -> str:
+    """Collapse a character repeated more than ``threshold`` times to one, then a pattern of
+    up to ``max_pattern`` characters repeated ``threshold``+ times to one copy (the model's
+    known looping failure)."""
+    text = re.sub(r"(.)\1{" + str(threshold) + ",}", r"\1", text, flags=re.DOTALL)
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        for k in range(1, max_pattern + 1):
+            end = i + k * threshold
+            if end > n:
+                break
+            if text[i + k] != text[i]:
+                continue
+            pattern = text[i : i + k]
+            if text[i:end] == pattern * threshold:
+                while text[end : end + k] == pattern:
+                    end += k
+                out.append(pattern)
+                i = end
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def parse_asr_output(raw: str | None, forced_language: str | None = None) -> tuple[str, str]:
+    """``language English<asr_text>Hello`` -> ("English", "Hello"), by the rules of the
+    official ``parse_asr_output``. Returns (language, text); language may be ""."""
+    s = (raw or "").strip()
+    if not s:
+        return "", ""
+    s = fix_repetitions(s)
+    if forced_language:
+        return forced_language, s
+    if ASR_TEXT_TAG not in s:
+        return "", s
+    meta, text = s.split(ASR_TEXT_TAG, 1)
+    text = text.strip()
+    if "language none" in meta.lower():
+        return "", text
+    for line in meta.splitlines():
+        line = line.strip()
+        if line.lower().startswith("language "):
+            value = line[len("language ") :].strip()
+            return (normalize_language_name(value) if value else ""), text
+    return "", text
+
+
+def parse_chat_completion(
+    status: int, body: bytes, *, content_type: str = "", forced_language: str | None = None
+) -> AsrReply:
+    """A complete (non-streamed) reply -> AsrReply, or raise the typed error it carries."""
+    if status >= 400:
+        raise error_from_response(status, body, content_type=content_type)
+    data = _json_or_error(status, body, content_type)
+    if not isinstance(data, dict) or not data.get("choices"):
+        raise _error_from_json_body(status, data, body) or BadResponseError(
+            "The server's reply holds no transcription (no 'choices').",
+            status=status, details=_preview(body),
+        )
+    try:
+        choice = data["choices"][0]
+        raw = choice["message"]["content"]
+    except (KeyError, IndexError, TypeError):
+        raise BadResponseError(
+            "The server's reply is not a chat completion.", status=status,
+            details=_preview(body),
+        ) from None
+    if raw is not None and not isinstance(raw, str):
+        raise BadResponseError("The server's reply text is not a string.", status=status,
+                               details=_preview(body))
+    language, text = parse_asr_output(raw, forced_language)
+    return AsrReply(text=text, language=language, raw=raw or "",
+                    finish_reason=str(choice.get("finish_reason") or ""),
+                    usage=data.get("usage") or {})
+
+
+def _json_or_error(status: int, body: bytes, content_type: str) -> Any:
+    try:
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        if _looks_like_html(body, content_type):
+            raise BadResponseError(
+                "The server answered with a web page instead of a transcription"
+                f"{_html_title_suffix(body)}. Is the URL right, or is a proxy in the way?",
+                status=status, details=_preview(body),
+            ) from None
+        raise BadResponseError(
+            "The server's reply is not valid JSON (it may have been cut off).",
+            status=status, details=_preview(body),
+        ) from None
+
+
+# --- errors ------------------------------------------------------------------------------
+_TOO_LONG = re.compile(
+    r"encoder cache|too long|longer than the maximum|maximum context length"
+    r"|exceeds? the max|too many (audio )?tokens",
+    re.IGNORECASE,
+)
+
+
+def server_message(body: bytes, content_type: str = "") -> str:
+    """The human part of an error body, whatever its shape."""
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        data = None
+    if isinstance(data, dict):
+        msg = _message_from_json(data)
+        if msg:
+            return msg
+    if _looks_like_html(body, content_type):
+        return _html_text(body)
+    return body.decode("utf-8", "replace").strip()[:300]
+
+
+def _message_from_json(data: dict[str, Any]) -> str:
+    err = data.get("error")
+    if isinstance(err, dict) and err.get("message"):
+        return str(err["message"])
+    if isinstance(err, str) and err:
+        return err
+    for key in ("message", "detail"):
+        value = data.get(key)
+        if isinstance(value, str) and value:
+            return value
+        if isinstance(value, list) and value:  # FastAPI validation errors
+            return "; ".join(str(v.get("msg", v)) if isinstance(v, dict) else str(v)
+                             for v in value)
+    return ""
+
+
+def _error_from_json_body(status: int, data: Any, body: bytes) -> AsrError | None:
+    """An error sent with HTTP 200 (some vLLM versions) -> the error it describes."""
+    if not isinstance(data, dict):
+        return None
+    is_error = data.get("object") == "error" or "error" in data
+    if not is_error:
+        return None
+    code = data.get("code")
+    if code is None and isinstance(data.get("error"), dict):
+        code = data["error"].get("code")
+    try:
+        effective = int(code) if code is not None else 500
+    except (TypeError, ValueError):
+        effective = 500
+    if effective < 400:
+        effective = 500
+    return error_from_response(effective, body)
+
+
+def error_from_response(
+    status: int, body: bytes, *, content_type: str = "", retry_after: float | None = None,
+    model: str = "",
+) -> AsrError:
+    """An HTTP error answer -> a typed error whose message says what to do."""
+    msg = server_message(body, content_type)
+    said = f" The server said: {msg}" if msg else ""
+    details = _preview(body)
+    if status in (401, 403):
+        return AuthenticationError(
+            f"{status} unauthorized: the server rejected the API key, check the API key.",
+            status=status, server_message=msg, details=details,
+        )
+    if status == 404 and ("does not exist" in msg.lower() or "model" in msg.lower()):
+        return ModelNotFoundError(f"Model not found.{said}", model=model, status=status,
+                                  server_message=msg)
+    if status == 404:
+        return ServerError(
+            "404 not found: nothing answers at this address. Check the server URL "
+            f"(it should point at the OpenAI-compatible API).{said}",
+            status=status, server_message=msg, details=details,
+        )
+    if status == 413 or (status == 400 and _TOO_LONG.search(msg)):
+        return AudioTooLongError(f"The server cannot take this much audio at once.{said}",
+                                 status=status, server_message=msg, details=details)
+    if status == 429:
+        return RetryableServerError(f"429 too many requests: the server is busy.{said}",
+                                    status=status, server_message=msg,
+                                    retry_after=retry_after, details=details)
+    if status in RETRYABLE_STATUSES:
+        return RetryableServerError(
+            f"{status} {_REASONS.get(status, 'error')}: the server or a proxy in front of it "
+            f"is unavailable.{said}",
+            status=status, server_message=msg, retry_after=retry_after, details=details,
+        )
+    if 400 <= status < 500:
+        return ServerError(f"{status}: the server refused the request.{said}",
+                           status=status, server_message=msg, details=details)
+    return ServerError(f"{status}: the server failed.{said}", status=status,
+                       server_message=msg, details=details)
+
+
+_REASONS = {502: "bad gateway", 503: "service unavailable", 504: "gateway timeout"}
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds only; dates are rare here)."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value.strip()))
+    except ValueError:
+        return None
+
+
+def _looks_like_html(body: bytes, content_type: str) -> bool:
+    if "html" in content_type.lower():
+        return True
+    head = body[:200].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<h1"))
+
+
+def _html_text(body: bytes) -> str:
+    text = body.decode("utf-8", "replace")
+    for tag in ("title", "h1"):
+        m = re.search(rf"<{tag}[^>]*>(.*?)</{tag}>", text, re.IGNORECASE | re.DOTALL)
+        if m and m.group(1).strip():
+            return html.unescape(re.sub(r"\s+", " ", m.group(1))).strip()
+    plain = re.sub(r"<[^>]+>", " ", text)
+    return html.unescape(re.sub(r"\s+", " ", plain)).strip()[:200]
+
+
+def _html_title_suffix(body: bytes) -> str:
+    title = _html_text(body)
+    return f" (\u201c{title}\u201d)" if title else ""
+
+
+def _preview(body: bytes, limit: int = 2000) -> str:
+    return body[:limit].decode("utf-8", "replace")
+
+
+# --- context echo --------------------------------------------------------------------------
+def _normalize(text: str) -> str:
+    return "".join(ch.lower() for ch in text
+                   if not unicodedata.category(ch).startswith(("P", "Z", "S", "C")))
+
+
+def is_context_echo(text: str, context: str) -> bool:
+    """True when a transcript is essentially the context sent with it: Qwen3-ASR's known
+    answer to silence or unclear audio (QwenLM/Qwen3-ASR#106, #140)."""
+    t, c = _normalize(text), _normalize(context)
+    if not t or not c:
+        return False
+    if t == c:
+        return True
+    if len(t) < 0.6 * len(c):
+        return False
+    return difflib.SequenceMatcher(None, t, c, autojunk=False).ratio() >= 0.85

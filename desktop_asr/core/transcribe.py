@@ -1,0 +1,256 @@
+"""A transcription job: a source (file or URL) -> chunks -> concurrent requests -> one
+merged Transcript, with progress and partial-text events and prompt cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from desktop_asr.core import audio
+from desktop_asr.core.chunking import DEFAULT_MAX_CHUNK_SECONDS, Chunk, ChunkPlanner, split_chunk
+from desktop_asr.core.client import AsrClient
+from desktop_asr.core.errors import AsrError, AudioTooLongError, CancelledError
+from desktop_asr.core.protocol import (
+    DEFAULT_MAX_TOKENS,
+    AsrReply,
+    build_chat_request,
+    data_url,
+    is_context_echo,
+)
+from desktop_asr.core.transcript import Segment, Transcript
+from desktop_asr.core.vocabulary import VocabularyEntry, context_text
+
+
+@dataclass(frozen=True)
+class TranscriptionSettings:
+    """How to transcribe; ``model`` None means the server's first model."""
+
+    model: str | None = None
+    language: str | None = None  # a model language name ("Chinese"), None = detect
+    vocabulary: tuple[VocabularyEntry, ...] = ()
+    context: str = ""  # free text added to the vocabulary words
+    concurrency: int = 4
+    max_chunk_seconds: float = DEFAULT_MAX_CHUNK_SECONDS
+    min_chunk_seconds: float = 5.0  # the floor when splitting an "audio too long" chunk
+    audio_format: str = "flac"
+    stream: bool = False
+    send_asr_options: bool = True
+    max_tokens: int = DEFAULT_MAX_TOKENS
+
+    @property
+    def context_text(self) -> str:
+        return context_text(self.vocabulary, self.context)
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    chunks_done: int
+    chunks_total: int | None  # None while the file is still being cut
+    seconds_done: float
+    seconds_total: float | None
+
+
+@dataclass(frozen=True)
+class PartialText:
+    """The text of one chunk so far (grows while streaming, final when ``done``)."""
+
+    chunk_index: int
+    start: float
+    text: str
+    done: bool
+
+
+JobEvent = JobProgress | PartialText
+Listener = Callable[[JobEvent], None]
+
+
+def is_url(source: str | Path) -> bool:
+    return isinstance(source, str) and source.lower().startswith(("http://", "https://"))
+
+
+@dataclass
+class TranscriptionJob:
+    """Transcribe one source. ``await job.run(client)`` in an event loop; ``cancel()`` from
+    any thread stops the requests in flight."""
+
+    source: str | Path
+    settings: TranscriptionSettings = field(default_factory=TranscriptionSettings)
+    listener: Listener | None = None
+    limiter: asyncio.Semaphore | None = None  # shared between jobs, else per job
+
+    def __post_init__(self) -> None:
+        self._cancelled = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[Transcript] | None = None
+        self._chunks_done = 0
+        self._chunks_total: int | None = None
+        self._seconds_done = 0.0
+        self._seconds_total: float | None = None
+        self._planner = ChunkPlanner(self.settings.max_chunk_seconds)
+        self._settings = self.settings
+
+    @property
+    def name(self) -> str:
+        return str(self.source)
+
+    def prepare(self) -> None:
+        """Check the source before any request: raises InputError/UnsupportedMediaError."""
+        if is_url(self.source):
+            return
+        info = audio.probe(self.source)
+        self._seconds_total = info.duration
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+        loop, task = self._loop, self._task
+        if loop is not None and task is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(task.cancel)
+
+    async def run(self, client: AsrClient) -> Transcript:
+        if self._cancelled.is_set():
+            raise CancelledError()
+        self._loop = asyncio.get_running_loop()
+        self._task = asyncio.ensure_future(self._run(client))
+        try:
+            return await self._task
+        except asyncio.CancelledError:
+            if self._cancelled.is_set():
+                raise CancelledError() from None
+            raise
+
+    async def _run(self, client: AsrClient) -> Transcript:
+        settings = self.settings
+        if settings.model is None:
+            models = await client.list_models()
+            if not models:
+                raise AsrError("The server lists no models; give one with --model.")
+            settings = replace(settings, model=models[0])
+        self._settings = settings
+        if is_url(self.source):
+            return await self._run_url(client, str(self.source))
+        if self._seconds_total is None:
+            await asyncio.to_thread(self.prepare)
+        return await self._run_file(client, Path(self.source))
+
+    async def _run_url(self, client: AsrClient, url: str) -> Transcript:
+        self._chunks_total = 1
+        self._emit_progress()
+        reply = await self._request(client, url, 0.0, index=0, start=0.0, seconds=0.0)
+        self._chunks_done = 1
+        self._emit_progress()
+        segment = Segment(0.0, 0.0, reply.text, reply.language)
+        return Transcript.from_segments(url, [segment], duration=None)
+
+    async def _run_file(self, client: AsrClient, path: Path) -> Transcript:
+        limiter = self.limiter or asyncio.Semaphore(max(1, self.settings.concurrency))
+        chunk_iter: Iterator[Chunk] = self._planner.chunks(audio.decode_pcm(path))
+        tasks: set[asyncio.Task[list[Segment]]] = set()
+        results: list[Segment] = []
+        total_samples = 0
+        produced = 0
+        self._emit_progress()
+        try:
+            while True:
+                await limiter.acquire()
+                try:
+                    chunk = await asyncio.to_thread(next, chunk_iter, None)
+                except BaseException:
+                    limiter.release()
+                    raise
+                if chunk is None:
+                    limiter.release()
+                    break
+                produced += 1
+                total_samples += chunk.samples.size
+                task = asyncio.create_task(self._chunk(client, chunk))
+                task.add_done_callback(lambda _t: limiter.release())
+                tasks.add(task)
+                self._raise_first_failure(tasks, results)
+            self._chunks_total = produced
+            self._seconds_total = total_samples / audio.SAMPLE_RATE
+            self._emit_progress()
+            while tasks:
+                await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+                self._raise_first_failure(tasks, results)
+        finally:
+            for task in tasks:
+                task.cancel()
+            if tasks:
+                await asyncio.gather(*tasks, return_exceptions=True)
+        return Transcript.from_segments(str(path), results,
+                                        duration=total_samples / audio.SAMPLE_RATE)
+
+    @staticmethod
+    def _raise_first_failure(tasks: set[asyncio.Task[list[Segment]]],
+                             results: list[Segment]) -> None:
+        for task in [t for t in tasks if t.done()]:
+            tasks.discard(task)
+            results.extend(task.result())  # re-raises the chunk's error
+
+    async def _chunk(self, client: AsrClient, chunk: Chunk) -> list[Segment]:
+        segments = await self._piece(client, chunk)
+        self._chunks_done += 1
+        self._seconds_done += chunk.duration
+        self._emit_progress()
+        return segments
+
+    async def _piece(self, client: AsrClient, chunk: Chunk) -> list[Segment]:
+        try:
+            payload = await asyncio.to_thread(audio.encode, chunk.padded(),
+                                              self.settings.audio_format)
+            url = data_url(payload, audio.AUDIO_FORMATS[self.settings.audio_format])
+            del payload
+            reply = await self._request(client, url, chunk.duration, index=chunk.index,
+                                        start=chunk.start_seconds, seconds=chunk.duration)
+        except AudioTooLongError:
+            half = chunk.duration / 2
+            if half < self.settings.min_chunk_seconds:
+                raise
+            # Later chunks are cut shorter from now on.
+            self._planner.max_seconds = min(self._planner.max_seconds, half)
+            first, second = split_chunk(chunk)
+            return [*await self._piece(client, first), *await self._piece(client, second)]
+        return [Segment(chunk.start_seconds, chunk.end_seconds, reply.text, reply.language)]
+
+    async def _request(self, client: AsrClient, url: str, audio_seconds: float, *,
+                       index: int, start: float, seconds: float) -> AsrReply:
+        settings = self._settings
+        context = settings.context_text
+        reply = await self._send(client, url, audio_seconds, context, index, start)
+        if context and is_context_echo(reply.text, context):
+            # The model's answer to silence/unclear audio can be the context itself.
+            reply = await self._send(client, url, audio_seconds, "", index, start)
+        self._emit(PartialText(index, start, reply.text, done=True))
+        return reply
+
+    async def _send(self, client: AsrClient, url: str, audio_seconds: float, context: str,
+                    index: int, start: float) -> AsrReply:
+        settings = self._settings
+        assert settings.model is not None
+        body = build_chat_request(
+            model=settings.model,
+            audio_url=url,
+            context=context,
+            vocabulary=settings.vocabulary if context else (),
+            language=settings.language,
+            stream=settings.stream,
+            max_tokens=settings.max_tokens,
+            send_asr_options=settings.send_asr_options,
+        )
+
+        def on_text(text: str) -> None:
+            self._emit(PartialText(index, start, text, done=False))
+
+        return await client.transcribe(body, audio_seconds=audio_seconds,
+                                       forced_language=settings.language, on_text=on_text)
+
+    def _emit_progress(self) -> None:
+        self._emit(JobProgress(self._chunks_done, self._chunks_total, self._seconds_done,
+                               self._seconds_total))
+
+    def _emit(self, event: JobEvent) -> None:
+        if self.listener is not None:
+            self.listener(event)

@@ -1,0 +1,155 @@
+"""Start the Qt application: `desktop-asr` with no arguments ends up here.
+
+Until the tray app lands this shows the placeholder window. Before Qt is touched we check
+that a window can be opened at all, so a missing display or a broken Qt install is one
+clear line on stderr and exit status 1, not a Qt abort or a traceback.
+
+PySide6 is imported inside the functions so that importing this module never fails.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from ctypes.util import find_library
+from typing import TYPE_CHECKING
+
+from desktop_asr import resources
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+APP_NAME = "desktop-asr"
+ORGANIZATION = "desktop-asr"
+LANGUAGE_ENV = "DESKTOP_ASR_LANG"  # e.g. "zh_CN" or "en": overrides the system locale
+
+# Qt platform plugins that need no display server.
+_HEADLESS_PLATFORMS = {"offscreen", "minimal", "vnc", "linuxfb", "eglfs", "vkkhrdisplay"}
+
+
+def display_problem(environ: Mapping[str, str] | None = None, platform: str = sys.platform) -> str:
+    """Why Qt could not open a window here, or "" if it should be able to.
+
+    Only X11/Wayland systems are checked; Windows and macOS always have a display.
+    """
+    if not platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return ""
+    env = os.environ if environ is None else environ
+    requested = env.get("QT_QPA_PLATFORM", "").split(":", 1)[0].strip().lower()
+    has_x11 = bool(env.get("DISPLAY"))
+    has_wayland = bool(env.get("WAYLAND_DISPLAY"))
+    if requested in _HEADLESS_PLATFORMS:
+        return ""
+    if requested == "xcb" and not has_x11:
+        return "QT_QPA_PLATFORM=xcb but DISPLAY is not set"
+    if requested.startswith("wayland") and not has_wayland:
+        return f"QT_QPA_PLATFORM={requested} but WAYLAND_DISPLAY is not set"
+    if not has_x11 and not has_wayland:
+        return "no display (set DISPLAY or WAYLAND_DISPLAY, or run from a desktop session)"
+    return ""
+
+
+def missing_xcb_cursor_hint(environ: Mapping[str, str] | None = None) -> str:
+    """A hint for the commonest Qt 6 start failure on Linux (X11 without libxcb-cursor), or "".
+
+    Only a hint: the library lookup can be wrong on unusual systems, so we never refuse
+    to start because of it.
+    """
+    env = os.environ if environ is None else environ
+    requested = env.get("QT_QPA_PLATFORM", "").strip().lower()
+    uses_xcb = requested == "xcb" or (not requested and not env.get("WAYLAND_DISPLAY"))
+    if sys.platform.startswith("linux") and uses_xcb and find_library("xcb-cursor") is None:
+        return (
+            "desktop-asr: warning: libxcb-cursor0 seems to be missing; Qt needs it to open "
+            "a window on X11 (Debian/Ubuntu: apt install libxcb-cursor0)"
+        )
+    return ""
+
+
+def resolve_language(environ: Mapping[str, str] | None = None) -> str:
+    """The UI language: $DESKTOP_ASR_LANG if set, else the system locale (e.g. "zh_CN")."""
+    env = os.environ if environ is None else environ
+    override = env.get(LANGUAGE_ENV, "").strip()
+    if override:
+        return override
+    from PySide6.QtCore import QLocale
+
+    return QLocale.system().name()
+
+
+def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:
+    """Install the app's translation for ``language``, plus Qt's own if ours exists.
+
+    English (the source language) or a language we have no translation for installs
+    nothing, so the UI never mixes languages. Returns the installed translators: keep
+    them and pass them to remove_translators() to undo.
+    """
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    locale = QLocale(language)
+    if locale.language() in (QLocale.Language.English, QLocale.Language.C):
+        return []
+    ours = QTranslator(app)
+    if not ours.load(locale, resources.TRANSLATION_BASENAME, "_",
+                     str(resources.translations_dir())):
+        return []
+    app.installTranslator(ours)
+    installed = [ours]
+    qt_own = QTranslator(app)  # standard buttons, context menus
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt_own.load(locale, "qtbase", "_", qt_dir):
+        app.installTranslator(qt_own)
+        installed.append(qt_own)
+    return installed
+
+
+def remove_translators(app: QCoreApplication, translators: list[QTranslator]) -> None:
+    for translator in translators:
+        app.removeTranslator(translator)
+
+
+def run_app(argv: list[str]) -> int:
+    """Open the app window and run the event loop; return the exit status.
+
+    ``argv`` holds the arguments after the program name (Qt options such as
+    ``-platform offscreen`` are accepted). Returns 1 with one line on stderr if no window
+    can be opened. Reuses a QApplication that already exists (tests).
+    """
+    try:
+        from PySide6.QtCore import QLocale
+        from PySide6.QtGui import QIcon
+        from PySide6.QtWidgets import QApplication
+    except ImportError as exc:
+        print(f"desktop-asr: cannot open a window: Qt (PySide6) failed to load: {exc}",
+              file=sys.stderr)
+        return 1
+
+    existing = QApplication.instance()
+    if existing is None:
+        problem = display_problem()
+        if problem:
+            print(f"desktop-asr: cannot open a window: {problem}", file=sys.stderr)
+            return 1
+        hint = missing_xcb_cursor_hint()
+        if hint:
+            print(hint, file=sys.stderr)
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setOrganizationName(ORGANIZATION)
+    QApplication.setDesktopFileName(APP_NAME)  # matches packaging/linux/desktop-asr.desktop
+    app = existing if isinstance(existing, QApplication) else QApplication([APP_NAME, *argv])
+    app.setWindowIcon(QIcon(str(resources.icon_path("app"))))
+
+    language = resolve_language()
+    previous_locale = QLocale()
+    QLocale.setDefault(QLocale(language))
+    translators = install_translators(app, language)
+    try:
+        from desktop_asr.ui.placeholder_window import PlaceholderWindow
+
+        window = PlaceholderWindow()
+        window.show()
+        return int(app.exec())
+    finally:
+        remove_translators(app, translators)
+        QLocale.setDefault(previous_locale)
