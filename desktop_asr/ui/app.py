@@ -50,8 +50,18 @@ def display_problem(environ: Mapping[str, str] | None = None, platform: str = sy
     return ""
 
 
-def missing_xcb_cursor_hint(environ: Mapping[str, str] | None = None) -> str:
-    """A hint for the commonest Qt 6 start failure on Linux (X11 without libxcb-cursor), or "".
+# Libraries Qt 6's X11 (xcb) plugin loads but the PySide6 wheels do not bundle, with the
+# Debian/Ubuntu package providing each.
+_XCB_LIBRARIES = {
+    "xcb-cursor": "libxcb-cursor0",
+    "xcb-icccm": "libxcb-icccm4",
+    "xcb-keysyms": "libxcb-keysyms1",
+    "xkbcommon-x11": "libxkbcommon-x11-0",
+}
+
+
+def missing_xcb_libraries_hint(environ: Mapping[str, str] | None = None) -> str:
+    """A hint for the commonest Qt 6 start failure on Linux (X11 libraries missing), or "".
 
     Only a hint: the library lookup can be wrong on unusual systems, so we never refuse
     to start because of it.
@@ -59,12 +69,15 @@ def missing_xcb_cursor_hint(environ: Mapping[str, str] | None = None) -> str:
     env = os.environ if environ is None else environ
     requested = env.get("QT_QPA_PLATFORM", "").strip().lower()
     uses_xcb = requested == "xcb" or (not requested and not env.get("WAYLAND_DISPLAY"))
-    if sys.platform.startswith("linux") and uses_xcb and find_library("xcb-cursor") is None:
-        return (
-            "desktop-asr: warning: libxcb-cursor0 seems to be missing; Qt needs it to open "
-            "a window on X11 (Debian/Ubuntu: apt install libxcb-cursor0)"
-        )
-    return ""
+    if not (sys.platform.startswith("linux") and uses_xcb):
+        return ""
+    missing = [pkg for lib, pkg in _XCB_LIBRARIES.items() if find_library(lib) is None]
+    if not missing:
+        return ""
+    return (
+        "desktop-asr: warning: Qt needs these libraries to open a window on X11 and they "
+        f"seem to be missing (Debian/Ubuntu: apt install {' '.join(missing)})"
+    )
 
 
 def resolve_language(environ: Mapping[str, str] | None = None) -> str:
@@ -91,8 +104,9 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
     if locale.language() in (QLocale.Language.English, QLocale.Language.C):
         return []
     ours = QTranslator(app)
-    if not ours.load(locale, resources.TRANSLATION_BASENAME, "_",
-                     str(resources.translations_dir())):
+    if not ours.load(
+        locale, resources.TRANSLATION_BASENAME, "_", str(resources.translations_dir())
+    ):
         return []
     app.installTranslator(ours)
     installed = [ours]
@@ -121,8 +135,10 @@ def run_app(argv: list[str]) -> int:
         from PySide6.QtGui import QIcon
         from PySide6.QtWidgets import QApplication
     except ImportError as exc:
-        print(f"desktop-asr: cannot open a window: Qt (PySide6) failed to load: {exc}",
-              file=sys.stderr)
+        print(
+            f"desktop-asr: cannot open a window: Qt (PySide6) failed to load: {exc}",
+            file=sys.stderr,
+        )
         return 1
 
     existing = QApplication.instance()
@@ -131,7 +147,7 @@ def run_app(argv: list[str]) -> int:
         if problem:
             print(f"desktop-asr: cannot open a window: {problem}", file=sys.stderr)
             return 1
-        hint = missing_xcb_cursor_hint()
+        hint = missing_xcb_libraries_hint()
         if hint:
             print(hint, file=sys.stderr)
     QApplication.setApplicationName(APP_NAME)

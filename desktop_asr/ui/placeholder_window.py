@@ -7,7 +7,7 @@ and offers a Quit button. Every user-visible string goes through tr().
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QIcon, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialogButtonBox,
@@ -62,9 +62,7 @@ class PlaceholderWindow(QWidget):
         header.addWidget(icon)
         header.addLayout(heading, 1)
 
-        self.cli_label = QLabel(
-            self.tr("File transcription is available from the command line:")
-        )
+        self.cli_label = QLabel(self.tr("File transcription is available from the command line:"))
         self.cli_label.setWordWrap(True)
 
         self.command_label = QLabel(TRANSCRIBE_COMMAND)
@@ -74,6 +72,8 @@ class PlaceholderWindow(QWidget):
         self.command_label.setFont(mono)
         self.command_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.command_label.setFrameShape(QFrame.Shape.StyledPanel)
+        self.command_label.setBackgroundRole(QPalette.ColorRole.Base)  # like a text field
+        self.command_label.setAutoFillBackground(True)
         self.command_label.setMargin(8)
         self.command_label.setToolTip(self.tr("Select the command to copy it"))
 
@@ -103,4 +103,6 @@ class PlaceholderWindow(QWidget):
         layout.addStretch(1)
         layout.addWidget(buttons)
 
-        self.setMinimumWidth(520)
+        # At 520 px the Chinese description left one character on a line of its own
+        # (screenshot under Xvfb with Noto CJK); 560 px reads well in both languages.
+        self.setMinimumWidth(560)

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Install what the test suite needs, then run it:   bash tests/run.sh [pytest args...]
+#
+#   PYTHON=python3.12 bash tests/run.sh     the interpreter used to create the venv
+#   VENV=/tmp/venv bash tests/run.sh -x     another venv; extra arguments go to pytest
+#
+# System packages are installed with apt when we may (root, or passwordless sudo);
+# otherwise the missing ones are listed with the command to install them, and the tests
+# that need them skip with a reason. Safe to run again: it only installs what is missing.
+set -euo pipefail
+
+say() { printf '[tests/run.sh] %s\n' "$*" >&2; }
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo=$(pwd)
+
+# --- a Python >= 3.10 ----------------------------------------------------------------------
+python=${PYTHON:-python3}
+if ! command -v "$python" >/dev/null 2>&1; then
+    say "no Python found: '$python' is not on PATH."
+    say "Install Python >= 3.10 (Debian/Ubuntu: apt-get install python3 python3-venv) or set PYTHON=/path/to/python3"
+    exit 2
+fi
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+    say "$("$python" -V 2>&1) is too old: Python >= 3.10 is needed (set PYTHON=/path/to/python3)"
+    exit 2
+fi
+
+# --- system packages (Debian/Ubuntu) -------------------------------------------------------
+# TESTING.md's list, plus the X11 libraries Qt 6.12's xcb plugin needs (libxcb-icccm4,
+# libxcb-keysyms1).
+system_packages=(
+    xvfb trayer xclip xdotool pulseaudio libportaudio2 espeak-ng sox gnome-keyring dbus-x11
+    libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libegl1 libgl1
+    fonts-noto-cjk imagemagick
+)
+venv=${VENV:-$repo/.venv}
+if [[ ! -x $venv/bin/python ]] && ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
+    system_packages+=(python3-venv)  # Debian's python3 has no venv/ensurepip without it
+fi
+if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    missing=()
+    for pkg in "${system_packages[@]}"; do
+        [[ $(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true) == "install ok installed" ]] \
+            || missing+=("$pkg")
+    done
+    if ((${#missing[@]})); then
+        as_root=()
+        can_install=yes
+        if ((EUID != 0)); then
+            if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+                as_root=(sudo -n)
+            else
+                can_install=no
+            fi
+        fi
+        if [[ $can_install == yes ]]; then
+            say "installing system packages: ${missing[*]}"
+            apt=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -qq -o DPkg::Lock::Timeout=600)
+            if ! { "${apt[@]}" update && "${apt[@]}" install -y --no-install-recommends "${missing[@]}" >/dev/null; }; then
+                say "apt-get failed; continuing, the tests that need these packages will be skipped"
+            fi
+        else
+            say "missing system packages: ${missing[*]}"
+            say "install them with: sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}"
+            say "continuing; the tests that need them will be skipped"
+        fi
+    fi
+else
+    say "not a Debian/Ubuntu system; install your distribution's equivalents of:"
+    say "  ${system_packages[*]}"
+    say "continuing; the tests that need them will be skipped"
+fi
+
+# --- a virtual environment with the project (editable) and its test extras -----------------
+if [[ ! -x $venv/bin/python ]]; then
+    say "creating a virtual environment in $venv"
+    "$python" -m venv "$venv"
+fi
+vpy=$venv/bin/python
+# Reinstall only when pyproject.toml changed or the venv lost something: the install is
+# editable, so source changes need nothing, and the check works offline.
+stamp=$venv/.desktop-asr-tests-installed
+want="$(cksum <"$repo/pyproject.toml") $repo"
+if [[ ! -f $stamp || $(<"$stamp") != "$want" ]] \
+    || ! "$vpy" -c 'import desktop_asr, pytest, pytestqt' >/dev/null 2>&1; then
+    say "installing the project and its test dependencies into $venv"
+    pip_log=$(mktemp "${TMPDIR:-/tmp}/desktop-asr-pip.XXXXXX")
+    pip=("$vpy" -m pip install --disable-pip-version-check)
+    # Editable installs of a pyproject.toml-only project need pip >= 21.3.
+    if ! "$vpy" -c 'import pip, sys; sys.exit(tuple(map(int, pip.__version__.split(".")[:2])) < (21, 3))' 2>/dev/null; then
+        "${pip[@]}" --upgrade pip >>"$pip_log" 2>&1 || { cat "$pip_log" >&2; say "upgrading pip failed"; exit 3; }
+    fi
+    # Quiet unless it fails: build back-ends print pages of warnings even with --quiet.
+    if ! "${pip[@]}" -e "$repo[test]" >>"$pip_log" 2>&1; then
+        cat "$pip_log" >&2
+        say "pip install failed (log above)"
+        exit 3
+    fi
+    rm -f "$pip_log"
+    printf '%s' "$want" >"$stamp"
+fi
+
+say "set-up done in ${SECONDS}s"
+
+# --- pytest ----------------------------------------------------------------------------------
+export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+pytest=("$vpy" -m pytest "$@")
+
+status=0
+if command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1; then
+    say "running pytest in a private D-Bus session with an unlocked throwaway keyring"
+    # The keyring daemon keeps its files under a temporary XDG_DATA_HOME, so it never
+    # touches your real keyrings; the test keyring's password goes through a pipe from a
+    # shell builtin, never through argv. Only test data is stored in it.
+    scratch=$(mktemp -d "${TMPDIR:-/tmp}/desktop-asr-tests.XXXXXX")
+    trap 'rm -rf "$scratch"' EXIT
+    # shellcheck disable=SC2016  # expanded by the inner shell
+    dbus-run-session -- env XDG_DATA_HOME="$scratch/data" sh -c '
+        if keyring_env=$(printf "throwaway-test-keyring" | gnome-keyring-daemon --unlock --components=secrets); then
+            eval "$keyring_env"
+            export GNOME_KEYRING_CONTROL
+        else
+            echo "[tests/run.sh] gnome-keyring-daemon did not start; keyring tests will skip" >&2
+        fi
+        exec "$@"
+    ' sh "${pytest[@]}" || status=$?
+else
+    say "dbus-run-session or gnome-keyring-daemon not found: running pytest without a keyring"
+    "${pytest[@]}" || status=$?
+fi
+
+if ((status == 5)); then
+    say "pytest collected no tests: that counts as a failure (check the paths you passed)"
+elif ((status != 0)); then
+    say "pytest failed (exit status $status)"
+fi
+exit "$status"
