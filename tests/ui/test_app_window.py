@@ -2,9 +2,9 @@
 
 To update the translation after changing a tr() string:
     pyside6-lupdate -extensions py -locations none -no-obsolete desktop_asr \
-        -ts desktop_asr/resources/translations/desktop_asr_zh_CN.ts
+        -ts resources/translations/desktop_asr_zh_CN.ts
     (translate the new entries, e.g. with pyside6-linguist, then)
-    pyside6-lrelease desktop_asr/resources/translations/desktop_asr_zh_CN.ts
+    pyside6-lrelease resources/translations/desktop_asr_zh_CN.ts
 """
 
 from __future__ import annotations

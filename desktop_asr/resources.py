@@ -1,9 +1,8 @@
 """Data files shipped with the app: icons and translations.
 
-The files live next to this module (``desktop_asr/resources/``) and are installed as
-package data (see ``[tool.setuptools.package-data]`` in pyproject.toml), so the same paths
-work in a source checkout, an editable install, a regular ``pip install .`` and a
-PyInstaller bundle that collects the package's data files.
+The files live in the top-level ``resources/`` folder of a source checkout (used as is by an
+editable install). A wheel installs that folder as ``desktop_asr/_resources`` (see
+``[tool.setuptools.package-dir]`` in pyproject.toml).
 
 This module is pure Python (no Qt) so the CLI and tests can locate files too.
 """
@@ -12,7 +11,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-RESOURCES_DIR = Path(__file__).resolve().parent
+
+def _find_resources() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_resources", here.parent / "resources"):
+        if (candidate / "icons").is_dir():
+            return candidate
+    raise FileNotFoundError(f"the app's resources are missing (looked beside {here})")
+
+
+RESOURCES_DIR = _find_resources()
 ICONS_DIR = RESOURCES_DIR / "icons"
 TRANSLATIONS_DIR = RESOURCES_DIR / "translations"
 
