@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import socket
 import ssl
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -257,7 +258,12 @@ class AsrClient:
             return ServerTimeoutError(
                 f"The server at {where} took too long to answer.", details=text)
         if isinstance(exc, httpx.ConnectError):
-            low = text.lower()
+            causes = _causes(exc)
+            low = " ".join([text, *(str(c) for c in causes)]).lower()
+            if any(isinstance(c, ConnectionRefusedError) for c in causes):
+                low += " refused"
+            if any(isinstance(c, socket.gaierror) for c in causes):
+                low += " name resolution"
             if "certificate" in low or "ssl" in low or "tls" in low:
                 error: AsrError = ServerError(
                     f"TLS failed with {where}: the server's certificate is not trusted or "
@@ -282,3 +288,13 @@ class AsrClient:
                 f"The connection to {where} broke off before the reply was complete.",
                 details=text)
         return ServerError(f"Talking to {where} failed: {text}.", details=text)
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The chain of exceptions behind ``exc`` (httpx wraps the OS error)."""
+    chain: list[BaseException] = []
+    current = exc.__cause__ or exc.__context__
+    while current is not None and current not in chain and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain

@@ -100,23 +100,32 @@ def fix_repetitions(text: str, threshold: int = 20, max_pattern: int = 20) -> st
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
-        for k in range(1, max_pattern + 1):
-            end = i + k * threshold
-            if end > n:
-                break
-            if text[i + k] != text[i]:
-                continue
-            pattern = text[i : i + k]
-            if text[i:end] == pattern * threshold:
-                while text[end : end + k] == pattern:
-                    end += k
-                out.append(pattern)
-                i = end
-                break
-        else:
+        end = _repeat_end(text, i, threshold, max_pattern)
+        if end is None:
             out.append(text[i])
             i += 1
+        else:
+            out.append(text[i : i + end[1]])
+            i = end[0]
     return "".join(out)
+
+
+def _repeat_end(text: str, i: int, threshold: int, max_pattern: int) -> tuple[int, int] | None:
+    """If a pattern of up to ``max_pattern`` characters starting at ``i`` repeats at least
+    ``threshold`` times: (the index after its last repeat, the pattern length)."""
+    n = len(text)
+    for k in range(1, max_pattern + 1):
+        end = i + k * threshold
+        if end > n:
+            return None
+        if text[i + k] != text[i]:
+            continue
+        pattern = text[i : i + k]
+        if text[i:end] == pattern * threshold:
+            while text[end : end + k] == pattern:
+                end += k
+            return end, k
+    return None
 
 
 def parse_asr_output(raw: str | None, forced_language: str | None = None) -> tuple[str, str]:
@@ -334,12 +343,14 @@ def _normalize(text: str) -> str:
 
 def is_context_echo(text: str, context: str) -> bool:
     """True when a transcript is essentially the context sent with it: Qwen3-ASR's known
-    answer to silence or unclear audio (QwenLM/Qwen3-ASR#106, #140)."""
+    answer to silence or unclear audio (QwenLM/Qwen3-ASR#106, #140). Punctuation, spacing
+    and case are ignored; a transcript that holds the context words among other words is
+    speech, not an echo."""
     t, c = _normalize(text), _normalize(context)
     if not t or not c:
         return False
     if t == c:
         return True
-    if len(t) < 0.6 * len(c):
+    if not 0.9 <= len(t) / len(c) <= 1.1:
         return False
-    return difflib.SequenceMatcher(None, t, c, autojunk=False).ratio() >= 0.85
+    return difflib.SequenceMatcher(None, t, c, autojunk=False).ratio() >= 0.95

@@ -260,7 +260,7 @@ def test_two_503s_are_retried(refserver, run_cli, make_audio):
 @pytest.mark.parametrize(
     ("mode", "expected"),
     [
-        ("html_error", "web page"),
+        ("html_error", "502 bad gateway"),
         ("malformed_json", "not valid JSON"),
         ("error_200", "server"),
     ],
