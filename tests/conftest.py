@@ -1,0 +1,39 @@
+"""Shared fixtures: the reference server (tests/refserver) as a real separate process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from tests.refserver.fixture import RefServer
+
+
+@pytest.fixture(scope="session")
+def refserver_session() -> Iterator[RefServer]:
+    """One reference server (no API key) for the whole test run."""
+    with RefServer() as server:
+        yield server
+
+
+@pytest.fixture
+def refserver(refserver_session: RefServer) -> RefServer:
+    """The shared reference server, reset to its start-up config with empty logs and stats."""
+    refserver_session.reset()
+    return refserver_session
+
+
+@pytest.fixture
+def make_refserver() -> Iterator[Callable[..., RefServer]]:
+    """Start a private server: make_refserver(api_key=..., model=..., extra_args=[...])."""
+    started: list[RefServer] = []
+
+    def make(**kwargs: Any) -> RefServer:
+        server = RefServer(**kwargs)
+        started.append(server)
+        return server
+
+    yield make
+    for server in started:
+        server.stop()

@@ -1,0 +1,69 @@
+"""Run the reference server: `python -m tests.refserver [--port 0] ...` (see --help)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+
+from aiohttp import web
+
+from .app import build_app
+from .settings import Settings
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.refserver",
+        description="A Qwen3-ASR/vLLM stand-in that recognises DTMF tones.",
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--model", default="qwen3-asr", help="the served model name")
+    parser.add_argument(
+        "--api-key",
+        default=os.environ.get("REFSERVER_API_KEY") or None,
+        help="require `Authorization: Bearer KEY` on /v1 (default: $REFSERVER_API_KEY)",
+    )
+    parser.add_argument("--encoder-cache-tokens", type=int, default=8192)
+    parser.add_argument("--latency-scale", type=float, default=0.0)
+    parser.add_argument("--max-fetch-seconds", type=float, default=10.0)
+    return parser.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    settings = Settings(
+        model=args.model,
+        api_key=args.api_key,
+        encoder_cache_tokens=args.encoder_cache_tokens,
+        latency_scale=args.latency_scale,
+        max_fetch_seconds=args.max_fetch_seconds,
+    )
+    runner = web.AppRunner(
+        build_app(settings), access_log=None, handler_cancellation=True, shutdown_timeout=1.0
+    )
+    await runner.setup()
+    site = web.TCPSite(runner, args.host, args.port)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    print(f"READY http://{host}:{port}", flush=True)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+def main(argv: list[str] | None = None) -> int:
+    asyncio.run(serve(parse_args(argv)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
