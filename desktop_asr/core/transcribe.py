@@ -154,18 +154,15 @@ class TranscriptionJob:
         self._emit_progress()
         try:
             while True:
-                await limiter.acquire()
-                try:
-                    chunk = await asyncio.to_thread(next, chunk_iter, None)
-                except BaseException:
-                    limiter.release()
-                    raise
-                if chunk is None:
-                    limiter.release()
+                # The next chunk is decoded and encoded while earlier ones are in flight.
+                prepared = await asyncio.to_thread(self._next_prepared, chunk_iter)
+                if prepared is None:
                     break
+                chunk, payload = prepared
                 produced += 1
                 total_samples += chunk.samples.size
-                task = asyncio.create_task(self._chunk(client, chunk))
+                await limiter.acquire()
+                task = asyncio.create_task(self._chunk(client, chunk, payload))
                 task.add_done_callback(lambda _t: limiter.release())
                 tasks.add(task)
                 self._raise_first_failure(tasks, results)
@@ -190,17 +187,25 @@ class TranscriptionJob:
             tasks.discard(task)
             results.extend(task.result())  # re-raises the chunk's error
 
-    async def _chunk(self, client: AsrClient, chunk: Chunk) -> list[Segment]:
-        segments = await self._piece(client, chunk)
+    def _next_prepared(self, chunks: Iterator[Chunk]) -> tuple[Chunk, bytes] | None:
+        chunk = next(chunks, None)
+        if chunk is None:
+            return None
+        return chunk, audio.encode(chunk.padded(), self.settings.audio_format)
+
+    async def _chunk(self, client: AsrClient, chunk: Chunk, payload: bytes) -> list[Segment]:
+        segments = await self._piece(client, chunk, payload)
         self._chunks_done += 1
         self._seconds_done += chunk.duration
         self._emit_progress()
         return segments
 
-    async def _piece(self, client: AsrClient, chunk: Chunk) -> list[Segment]:
+    async def _piece(self, client: AsrClient, chunk: Chunk,
+                     payload: bytes | None = None) -> list[Segment]:
         try:
-            payload = await asyncio.to_thread(audio.encode, chunk.padded(),
-                                              self.settings.audio_format)
+            if payload is None:
+                payload = await asyncio.to_thread(audio.encode, chunk.padded(),
+                                                  self.settings.audio_format)
             url = data_url(payload, audio.AUDIO_FORMATS[self.settings.audio_format])
             del payload
             reply = await self._request(client, url, chunk.duration, index=chunk.index,
