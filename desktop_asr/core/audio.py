@@ -91,7 +91,6 @@ def decode_pcm(path: str | Path, block_seconds: float = 10.0) -> Iterator[Pcm]:
     container = _open(p)
     with container:
         stream = _audio_stream(container, p)
-        stream.thread_type = "AUTO"
         resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
         target = int(block_seconds * SAMPLE_RATE)
         pending: list[Pcm] = []
@@ -100,7 +99,7 @@ def decode_pcm(path: str | Path, block_seconds: float = 10.0) -> Iterator[Pcm]:
         try:
             for frame in _decoded_frames(container, stream):
                 for out in resampler.resample(frame):
-                    block = out.to_ndarray().reshape(-1)
+                    block: Pcm = out.to_ndarray().reshape(-1).astype(np.int16, copy=False)
                     pending.append(block)
                     pending_len += block.size
                     if pending_len >= target:
@@ -108,7 +107,7 @@ def decode_pcm(path: str | Path, block_seconds: float = 10.0) -> Iterator[Pcm]:
                         yield np.concatenate(pending)
                         pending, pending_len = [], 0
             for out in resampler.resample(None):
-                pending.append(out.to_ndarray().reshape(-1))
+                pending.append(out.to_ndarray().reshape(-1).astype(np.int16, copy=False))
                 pending_len += pending[-1].size
         except (av.error.FFmpegError, ValueError) as exc:
             raise UnsupportedMediaError(

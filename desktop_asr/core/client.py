@@ -60,7 +60,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int, rng: Callable[[], float]) -> float:
         """Exponential backoff with full jitter before try number ``attempt + 1``."""
-        return rng() * min(self.backoff_max, self.backoff_base * (2 ** attempt))
+        return float(rng() * min(self.backoff_max, self.backoff_base * (2**attempt)))
 
 
 @dataclass(frozen=True)

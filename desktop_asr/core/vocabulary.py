@@ -51,7 +51,7 @@ def _parse_json(text: str, path: Path) -> list[VocabularyEntry]:
         data = data.get("custom_vocabulary_word", data.get("words", []))
     if not isinstance(data, list):
         raise InputError(f"Vocabulary file {path} must hold a list of words.")
-    entries = []
+    entries: list[VocabularyEntry] = []
     for item in data:
         if isinstance(item, str):
             entries.append(VocabularyEntry(item.strip()))
@@ -65,7 +65,7 @@ def _parse_json(text: str, path: Path) -> list[VocabularyEntry]:
 
 
 def _parse_csv(text: str) -> list[VocabularyEntry]:
-    entries = []
+    entries: list[VocabularyEntry] = []
     for row in csv.reader(io.StringIO(text)):
         if not row or not row[0].strip() or row[0].lstrip().startswith("#"):
             continue
