@@ -149,13 +149,14 @@ def encode(samples: Pcm, fmt: str = "flac") -> bytes:
     with av.open(buffer, mode="w", format="flac") as out:
         stream = out.add_stream("flac", rate=SAMPLE_RATE, layout="mono")
         stream.codec_context.format = "s16"
-        frame = av.AudioFrame.from_ndarray(
-            np.ascontiguousarray(samples, dtype=np.int16).reshape(1, -1),
-            format="s16", layout="mono",
-        )
-        frame.sample_rate = SAMPLE_RATE
-        for packet in stream.encode(frame):
-            out.mux(packet)
+        if samples.size:
+            frame = av.AudioFrame.from_ndarray(
+                np.ascontiguousarray(samples, dtype=np.int16).reshape(1, -1),
+                format="s16", layout="mono",
+            )
+            frame.sample_rate = SAMPLE_RATE
+            for packet in stream.encode(frame):
+                out.mux(packet)
         for packet in stream.encode(None):
             out.mux(packet)
     return buffer.getvalue()

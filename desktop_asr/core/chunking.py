@@ -94,7 +94,7 @@ class ChunkPlanner:
         while True:
             limit = self.max_samples
             search = min(self.search, limit // 2)
-            while not exhausted and pending_len < limit + search:
+            while not exhausted and (pending_len < limit + search or pending_len <= limit):
                 block = next(source, None)
                 if block is None:
                     exhausted = True

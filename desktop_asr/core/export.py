@@ -13,7 +13,8 @@ EXTENSIONS = {"text": "txt", "json": "json", "srt": "srt", "vtt": "vtt", "md": "
 MAX_CUE_CHARS = 84  # two subtitle lines of 42
 MAX_CUE_CJK_CHARS = 32
 
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？；;])\s*")
+# Latin sentence ends need a space after them ("3.5" is no end); CJK ones need none.
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])\s*")
 
 
 def to_text(t: Transcript) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,9 +24,13 @@ class SseDecoder:
         self._buffer = ""
         self._data: list[str] = []
         self._pending_cr = False
+        # A character may arrive split across two network reads.
+        self._utf8 = codecs.getincrementaldecoder("utf-8")("replace")
 
     def feed(self, chunk: bytes | str) -> list[str]:
-        text = chunk.decode("utf-8", "replace") if isinstance(chunk, bytes) else chunk
+        text = self._utf8.decode(chunk) if isinstance(chunk, bytes) else chunk
+        if not text:
+            return []
         if self._pending_cr and text.startswith("\n"):
             text = text[1:]
         self._pending_cr = text.endswith("\r")
@@ -47,8 +52,10 @@ class SseDecoder:
 
     def close(self) -> list[str]:
         """End of stream: an unterminated final event still counts."""
-        events = self.feed("\n\n") if (self._buffer or self._data) else []
-        return events
+        tail = self._utf8.decode(b"", final=True)
+        if tail or self._buffer or self._data:
+            return self.feed(tail + "\n\n")
+        return []
 
 
 @dataclass
@@ -79,8 +86,7 @@ class StreamAssembler:
             raise BadResponseError("The server sent an unexpected stream event.",
                                    details=data[:500])
         if "error" in event or event.get("object") == "error":
-            code = event.get("code") or (event.get("error") or {}).get("code") or 500
-            raise error_from_response(int(code), data.encode())
+            raise error_from_response(_status_of(event), data.encode())
         if event.get("usage"):
             self.usage = event["usage"]
         for choice in event.get("choices") or []:
@@ -129,3 +135,14 @@ def _could_be_prefix(text: str) -> bool:
     if tag_start == -1:
         return len(rest) <= 200
     return ASR_TEXT_TAG.startswith(rest[tag_start:][: len(ASR_TEXT_TAG)])
+
+
+def _status_of(event: dict[str, Any]) -> int:
+    """The HTTP-like status an error event carries; 500 when it names none."""
+    error = event.get("error")
+    code = event.get("code") or (error.get("code") if isinstance(error, dict) else None)
+    try:
+        status = int(code) if code is not None else 500
+    except (TypeError, ValueError):
+        return 500
+    return status if 400 <= status < 600 else 500

@@ -1,0 +1,193 @@
+"""Language names and codes (languages.py); vocabulary files and context (vocabulary.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desktop_asr.core.errors import InputError
+from desktop_asr.core.languages import (
+    SUPPORTED_LANGUAGES,
+    merge_languages,
+    normalize_language_name,
+    resolve_language,
+)
+from desktop_asr.core.vocabulary import (
+    VocabularyEntry,
+    context_text,
+    dedupe,
+    read_vocabulary_file,
+)
+
+
+# --- languages ------------------------------------------------------------------------------
+def test_the_model_knows_30_languages_by_english_name():
+    # SUPPORTED_LANGUAGES of QwenLM/Qwen3-ASR (PROTOCOL.md: "30 in SUPPORTED_LANGUAGES").
+    assert len(SUPPORTED_LANGUAGES) == 30
+    assert len(set(SUPPORTED_LANGUAGES)) == 30
+    for name in ("Chinese", "English", "Cantonese", "Japanese", "Korean", "French", "German",
+                 "Arabic", "Macedonian"):
+        assert name in SUPPORTED_LANGUAGES
+    assert all(name == name.strip().title() for name in SUPPORTED_LANGUAGES)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("auto", None), ("AUTO", None), (None, None), ("", None), ("  ", None),
+        ("zh", "Chinese"), ("ZH", "Chinese"), ("zh-CN", "Chinese"), ("zh_CN", "Chinese"),
+        ("en", "English"), ("yue", "Cantonese"), ("ja", "Japanese"), ("ko", "Korean"),
+        ("Chinese", "Chinese"), ("chinese", "Chinese"), (" English ", "English"),
+    ],
+)
+def test_resolve_language(value, expected):
+    assert resolve_language(value) == expected
+
+
+@pytest.mark.parametrize("name", SUPPORTED_LANGUAGES)
+def test_every_supported_name_resolves_to_itself(name):
+    assert resolve_language(name) == name
+    assert resolve_language(name.lower()) == name
+    assert resolve_language(name.upper()) == name
+
+
+@pytest.mark.parametrize("value", ["klingon", "xx", "zh-xx-yy"])
+def test_unknown_language_is_a_value_error_naming_it(value):
+    with pytest.raises(ValueError, match=value) as info:
+        resolve_language(value)
+    assert "auto" in str(info.value)  # says what would work
+
+
+def test_normalize_language_name():
+    assert normalize_language_name("cHINese") == "Chinese"
+    assert normalize_language_name(" english ") == "English"
+
+
+def test_merge_languages():
+    assert merge_languages(["Chinese", "English", "English"]) == "Chinese,English"
+    assert merge_languages(["", "English", "", "English", "Chinese"]) == "English,Chinese"
+    assert merge_languages([]) == ""
+
+
+# --- vocabulary files -----------------------------------------------------------------------
+def write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_csv_with_header_and_hints(tmp_path):
+    path = write(tmp_path, "vocab.csv",
+                 "word,sounds_like\n不二家,bu er jia;bu er jia ya\nKubernetes,koo ber net ees\n"
+                 "vLLM\n")
+    assert read_vocabulary_file(path) == [
+        VocabularyEntry("不二家", ("bu er jia", "bu er jia ya")),
+        VocabularyEntry("Kubernetes", ("koo ber net ees",)),
+        VocabularyEntry("vLLM", ()),
+    ]
+
+
+def test_csv_without_header_comments_and_blank_lines(tmp_path):
+    path = write(tmp_path, "vocab.CSV", "# my words\n\nQwen, kwen ; chwen\n  ,ignored\n")
+    assert read_vocabulary_file(path) == [VocabularyEntry("Qwen", ("kwen", "chwen"))]
+
+
+def test_csv_duplicates_are_merged(tmp_path):
+    path = write(tmp_path, "v.csv", "不二家,bu er jia\nQwen,kwen\n不二家,fujiya;bu er jia\n")
+    assert read_vocabulary_file(path) == [
+        VocabularyEntry("不二家", ("bu er jia", "fujiya")),
+        VocabularyEntry("Qwen", ("kwen",)),
+    ]
+
+
+def test_json_in_the_seed_shape(tmp_path):
+    seed = [{"word": "不二家", "sounds_like": ["bu er jia"]}, {"word": "vLLM"}]
+    path = write(tmp_path, "v.json", json.dumps(seed, ensure_ascii=False))
+    assert read_vocabulary_file(path) == [VocabularyEntry("不二家", ("bu er jia",)),
+                                          VocabularyEntry("vLLM", ())]
+
+
+def test_json_under_custom_vocabulary_word(tmp_path):
+    data = {"custom_vocabulary_word": [{"word": "不二家", "sounds_like": ["bu er jia"]}]}
+    path = write(tmp_path, "v.json", json.dumps(data))
+    assert read_vocabulary_file(path) == [VocabularyEntry("不二家", ("bu er jia",))]
+
+
+def test_json_list_of_strings_and_duplicates(tmp_path):
+    path = write(tmp_path, "v.json", '["Qwen", " vLLM ", "Qwen", ""]')
+    assert read_vocabulary_file(path) == [VocabularyEntry("Qwen"), VocabularyEntry("vLLM")]
+
+
+def test_json_duplicates_merge_their_hints(tmp_path):
+    data = [{"word": "Qwen", "sounds_like": ["kwen"]}, {"word": "Qwen", "sounds_like": "chwen"}]
+    path = write(tmp_path, "v.json", json.dumps(data))
+    assert read_vocabulary_file(path) == [VocabularyEntry("Qwen", ("kwen", "chwen"))]
+
+
+def test_invalid_json_is_an_input_error_naming_the_line(tmp_path):
+    path = write(tmp_path, "broken.json", '[\n  {"word": "a"},\n  {"word": }\n]\n')
+    with pytest.raises(InputError) as info:
+        read_vocabulary_file(path)
+    message = str(info.value)
+    assert "line 3" in message
+    assert "broken.json" in message
+    assert "Traceback" not in message
+
+
+def test_json_that_is_not_a_list_is_an_input_error(tmp_path):
+    path = write(tmp_path, "v.json", '"just a string"')
+    with pytest.raises(InputError, match=r"v\.json"):
+        read_vocabulary_file(path)
+
+
+def test_txt_one_word_per_line(tmp_path):
+    path = write(tmp_path, "v.txt", "# comment\n不二家\n\n  Kubernetes  \nvLLM\n不二家\n")
+    assert read_vocabulary_file(path) == [VocabularyEntry("不二家"), VocabularyEntry("Kubernetes"),
+                                          VocabularyEntry("vLLM")]
+
+
+def test_utf8_bom_is_ignored(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes("\ufeffQwen\n".encode())
+    assert read_vocabulary_file(path) == [VocabularyEntry("Qwen")]
+
+
+def test_missing_or_unreadable_file_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match=r"missing\.csv"):
+        read_vocabulary_file(tmp_path / "missing.csv")
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes(b"caf\xe9\n")
+    with pytest.raises(InputError, match=r"latin1\.txt"):
+        read_vocabulary_file(latin1)
+
+
+def test_seed_dict_shape():
+    assert VocabularyEntry("不二家", ("bu er jia",)).as_seed_dict() == {
+        "word": "不二家", "sounds_like": ["bu er jia"]}
+    assert VocabularyEntry("x").as_seed_dict() == {"word": "x", "sounds_like": []}
+
+
+def test_dedupe_is_case_sensitive_and_keeps_order():
+    entries = [VocabularyEntry("b"), VocabularyEntry("A", ("1",)), VocabularyEntry("a"),
+               VocabularyEntry("A", ("2", "1"))]
+    assert dedupe(entries) == [VocabularyEntry("b"), VocabularyEntry("A", ("1", "2")),
+                               VocabularyEntry("a")]
+
+
+# --- context text -------------------------------------------------------------------------
+def test_context_is_the_words_space_separated():
+    entries = [VocabularyEntry("不二家"), VocabularyEntry("Kubernetes"), VocabularyEntry("vLLM")]
+    assert context_text(entries) == "不二家 Kubernetes vLLM"
+
+
+def test_context_drops_duplicates_and_appends_free_text():
+    entries = [VocabularyEntry("交易"), VocabularyEntry("停滞"), VocabularyEntry("交易")]
+    assert context_text(entries, "  A call about the stock market.  ") == (
+        "交易 停滞 A call about the stock market.")
+
+
+def test_context_of_nothing_is_empty():
+    assert context_text([]) == ""
+    assert context_text([], "   ") == ""
+    assert context_text([], "only text") == "only text"
