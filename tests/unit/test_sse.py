@@ -317,6 +317,21 @@ def test_forced_language_pieces_add_up_to_the_reply_text(text, data):
     assert assembler.reply().text == text
 
 
+@pytest.mark.xfail(
+    reason="BUG (minor): StreamAssembler._visible only lstrip()s, so whitespace at the end "
+    "of the stream is shown although reply().text is stripped (parse_asr_output rule 1): "
+    "the pieces add up to 'Hello world.\\n ' but the reply is 'Hello world.'; hold back "
+    "trailing whitespace (show visible.rstrip(), release it when more text follows)",
+    strict=True,
+)
+@pytest.mark.parametrize("forced", [None, "English"])
+def test_trailing_whitespace_is_not_shown_when_the_reply_drops_it(forced):
+    prefix = "" if forced else "language English<asr_text>"
+    assembler = StreamAssembler(forced_language=forced)
+    pieces = [assembler.add(delta(p)) for p in [prefix + "Hello ", "world.", "\n", " "]]
+    assert "".join(pieces) == assembler.reply().text == "Hello world."
+
+
 def test_decoder_and_assembler_together_on_a_vllm_stream():
     stream = "".join(f"data: {e}\n\n" for e in [
         delta("", role="assistant"), delta("language Chinese"), delta("<asr_text>您好"),
