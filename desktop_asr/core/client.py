@@ -43,6 +43,9 @@ def normalize_base_url(url: str) -> str:
     if "://" not in url:
         url = "http://" + url
     url = url.rstrip("/")
+    for endpoint in ("/chat/completions", "/audio/transcriptions", "/models"):
+        if url.endswith("/v1" + endpoint):  # the endpoint address pasted whole
+            url = url[: -len(endpoint)]
     if url.endswith("/v1"):
         url = url[: -len("/v1")]
     parts = urlsplit(url)
@@ -232,14 +235,15 @@ class AsrClient:
     # --- retries -----------------------------------------------------------------------
     async def _with_retries(self, call: Callable[[], Awaitable[T]]) -> T:
         policy = self.config.retry
-        for attempt in range(policy.attempts):
+        attempts = max(1, policy.attempts)
+        for attempt in range(attempts):
             try:
                 return await call()
             except httpx.HTTPError as exc:
                 error: AsrError = self._describe(exc)
             except AsrError as exc:
                 error = exc
-            if not error.retryable or attempt + 1 >= policy.attempts:
+            if not error.retryable or attempt + 1 >= attempts:
                 raise error
             delay = policy.delay(attempt, self._rng)
             if isinstance(error, RetryableServerError) and error.retry_after is not None:

@@ -99,6 +99,10 @@ class StreamAssembler:
         return self._new_visible()
 
     def _visible(self) -> str:
+        # Trailing whitespace is held back: the final reply drops it unless text follows.
+        return self._visible_raw().rstrip()
+
+    def _visible_raw(self) -> str:
         if self.forced_language:
             return self.raw.lstrip()
         if ASR_TEXT_TAG in self.raw:

@@ -48,7 +48,11 @@ def _parse_json(text: str, path: Path) -> list[VocabularyEntry]:
             f"Vocabulary file {path} is not valid JSON (line {exc.lineno}: {exc.msg})."
         ) from None
     if isinstance(data, dict):  # {"custom_vocabulary_word": [...]} or {"words": [...]}
-        data = data.get("custom_vocabulary_word", data.get("words", []))
+        key = next((k for k in ("custom_vocabulary_word", "words") if k in data), None)
+        if key is None:
+            raise InputError(f"Vocabulary file {path} holds no words: expected a list, or "
+                             'an object with a "custom_vocabulary_word" or "words" list.')
+        data = data[key]
     if not isinstance(data, list):
         raise InputError(f"Vocabulary file {path} must hold a list of words.")
     entries: list[VocabularyEntry] = []
@@ -61,7 +65,11 @@ def _parse_json(text: str, path: Path) -> list[VocabularyEntry]:
                 hints = [hints]
             entries.append(VocabularyEntry(item["word"].strip(),
                                            tuple(str(h).strip() for h in hints if str(h).strip())))
-    return dedupe([e for e in entries if e.word])
+    entries = [e for e in entries if e.word]
+    if data and not entries:
+        raise InputError(f"Vocabulary file {path} holds no words: expected a list of "
+                         '{"word": ..., "sounds_like": [...]} entries or of strings.')
+    return dedupe(entries)
 
 
 def _parse_csv(text: str) -> list[VocabularyEntry]:

@@ -370,6 +370,9 @@ def test_stream_http_error_is_retried_like_a_plain_one():
         ("http://10.0.0.5:30101/v1/", "http://10.0.0.5:30101"),
         ("  https://asr.example.com  ", "https://asr.example.com"),
         ("https://gw.example.com/qwen/v1", "https://gw.example.com/qwen"),
+        # the seed's "接口地址", pasted whole
+        ("http://10.0.0.5:30101/v1/chat/completions", "http://10.0.0.5:30101"),
+        ("http://10.0.0.5:30101/v1/models/", "http://10.0.0.5:30101"),
     ],
 )
 def test_normalize_base_url(given, expected):

@@ -141,14 +141,6 @@ def test_json_that_is_not_a_list_is_an_input_error(tmp_path):
         read_vocabulary_file(path)
 
 
-@pytest.mark.xfail(
-    reason="BUG: vocabulary._parse_json silently returns [] for JSON that holds no word in "
-    "any known shape (an object without 'custom_vocabulary_word'/'words', e.g. the seed's "
-    "whole request; a list of numbers or of objects without 'word'), so an import 'succeeds' "
-    "with nothing; raise InputError('... holds no words ...') when the file is non-empty "
-    "JSON but yields no entry (an explicit empty list can stay valid)",
-    strict=True,
-)
 @pytest.mark.parametrize("content", [
     '{"model": "qwen3-asr", "asr_options": {"custom_vocabulary_word": [{"word": "x"}]}}',
     '{"vocabulary": ["Qwen"]}',

@@ -317,13 +317,6 @@ def test_forced_language_pieces_add_up_to_the_reply_text(text, data):
     assert assembler.reply().text == text
 
 
-@pytest.mark.xfail(
-    reason="BUG (minor): StreamAssembler._visible only lstrip()s, so whitespace at the end "
-    "of the stream is shown although reply().text is stripped (parse_asr_output rule 1): "
-    "the pieces add up to 'Hello world.\\n ' but the reply is 'Hello world.'; hold back "
-    "trailing whitespace (show visible.rstrip(), release it when more text follows)",
-    strict=True,
-)
 @pytest.mark.parametrize("forced", [None, "English"])
 def test_trailing_whitespace_is_not_shown_when_the_reply_drops_it(forced):
     prefix = "" if forced else "language English<asr_text>"
