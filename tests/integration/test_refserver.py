@@ -70,7 +70,7 @@ def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
-        time.sleep(0.01)  # poll interval
+        time.sleep(0.01)  # sleep-ok: poll interval
 
 
 @pytest.fixture
