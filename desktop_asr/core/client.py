@@ -264,24 +264,19 @@ class AsrClient:
         if isinstance(exc, httpx.ConnectError):
             causes = _causes(exc)
             low = " ".join([text, *(str(c) for c in causes)]).lower()
-            if any(isinstance(c, ConnectionRefusedError) for c in causes):
-                low += " refused"
-            if any(isinstance(c, socket.gaierror) for c in causes):
-                low += " name resolution"
             if "certificate" in low or "ssl" in low or "tls" in low:
-                error: AsrError = ServerError(
+                return ServerError(
                     f"TLS failed with {where}: the server's certificate is not trusted or "
                     "the connection is not TLS.", details=text)
-                return error
-            if "name or service not known" in low or "nodename nor servname" in low or (
-                "getaddrinfo" in low
-            ) or "name resolution" in low:
-                error = ServerUnreachableError(
+            if any(isinstance(c, socket.gaierror) for c in causes) or (
+                "name or service not known" in low or "name resolution" in low
+            ):
+                error: AsrError = ServerUnreachableError(
                     f"Server unreachable at {where}: the host name cannot be resolved.",
                     details=text)
-                error.retryable = False
+                error.retryable = False  # a wrong name does not get right by waiting
                 return error
-            if "refused" in low:
+            if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in low:
                 return ServerUnreachableError(
                     f"Server unreachable at {where}: connection refused (is the server "
                     "running on that port?).", details=text)

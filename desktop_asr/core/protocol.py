@@ -159,7 +159,7 @@ def parse_chat_completion(
         raise error_from_response(status, body, content_type=content_type)
     data = _json_or_error(status, body, content_type)
     if not isinstance(data, dict) or not data.get("choices"):
-        raise _error_from_json_body(status, data, body) or BadResponseError(
+        raise error_from_json_body(data, body) or BadResponseError(
             "The server's reply holds no transcription (no 'choices').",
             status=status, details=_preview(body),
         )
@@ -235,21 +235,20 @@ def _message_from_json(data: dict[str, Any]) -> str:
     return ""
 
 
-def _error_from_json_body(status: int, data: Any, body: bytes) -> AsrError | None:
-    """An error sent with HTTP 200 (some vLLM versions) -> the error it describes."""
-    if not isinstance(data, dict):
+def error_from_json_body(data: Any, body: bytes) -> AsrError | None:
+    """An error delivered inside a 200 answer or a stream event (some vLLM versions) -> the
+    typed error it describes; None when ``data`` is not an error."""
+    if not isinstance(data, dict) or not (data.get("object") == "error" or "error" in data):
         return None
-    is_error = data.get("object") == "error" or "error" in data
-    if not is_error:
-        return None
+    error = data.get("error")
     code = data.get("code")
-    if code is None and isinstance(data.get("error"), dict):
-        code = data["error"].get("code")
+    if code is None and isinstance(error, dict):
+        code = error.get("code")
     try:
         effective = int(code) if code is not None else 500
     except (TypeError, ValueError):
         effective = 500
-    if effective < 400:
+    if not 400 <= effective < 600:
         effective = 500
     return error_from_response(effective, body)
 

@@ -11,7 +11,7 @@ from desktop_asr.core.errors import BadResponseError
 from desktop_asr.core.protocol import (
     ASR_TEXT_TAG,
     AsrReply,
-    error_from_response,
+    error_from_json_body,
     parse_asr_output,
 )
 
@@ -85,8 +85,9 @@ class StreamAssembler:
         if not isinstance(event, dict):
             raise BadResponseError("The server sent an unexpected stream event.",
                                    details=data[:500])
-        if "error" in event or event.get("object") == "error":
-            raise error_from_response(_status_of(event), data.encode())
+        error = error_from_json_body(event, data.encode())
+        if error is not None:
+            raise error
         if event.get("usage"):
             self.usage = event["usage"]
         for choice in event.get("choices") or []:
@@ -140,13 +141,3 @@ def _could_be_prefix(text: str) -> bool:
         return len(rest) <= 200
     return ASR_TEXT_TAG.startswith(rest[tag_start:][: len(ASR_TEXT_TAG)])
 
-
-def _status_of(event: dict[str, Any]) -> int:
-    """The HTTP-like status an error event carries; 500 when it names none."""
-    error = event.get("error")
-    code = event.get("code") or (error.get("code") if isinstance(error, dict) else None)
-    try:
-        status = int(code) if code is not None else 500
-    except (TypeError, ValueError):
-        return 500
-    return status if 400 <= status < 600 else 500
