@@ -12,7 +12,7 @@ from desktop_asr import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from desktop_asr.cli import transcribe_cmd
+    from desktop_asr.cli import history_cmd, profile_cmd, transcribe_cmd, vocab_cmd
 
     parser = argparse.ArgumentParser(
         prog="desktop-asr",
@@ -22,6 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"desktop-asr {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     transcribe_cmd.add_parser(commands)
+    profile_cmd.add_parser(commands)
+    vocab_cmd.add_parser(commands)
+    history_cmd.add_parser(commands)
     return parser
 
 

@@ -81,3 +81,22 @@ class BadResponseError(ServerError):
 class CancelledError(AsrError):
     def __init__(self, message: str = "Cancelled.") -> None:
         super().__init__(message)
+
+
+# --- configuration and stores ----------------------------------------------------------
+class ConfigFileError(InputError):
+    """A settings file cannot be read or parsed; the message names the file and line."""
+
+    def __init__(self, message: str, *, path: str = "", line: int = 0,
+                 details: str = "") -> None:
+        super().__init__(message, details=details)
+        self.path = path
+        self.line = line
+
+
+class NotFoundError(InputError):
+    """A named profile, vocabulary list or history entry does not exist."""
+
+
+class KeyringUnavailableError(AsrError):
+    """No usable OS keyring: the message says why and what to do instead."""

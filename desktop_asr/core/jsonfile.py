@@ -1,0 +1,91 @@
+"""Human-editable JSON settings files: read with errors that name the file and line, write
+atomically (temporary file, fsync, rename) with mode 0600, and never replace a broken file
+without keeping a copy of it."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from desktop_asr.core.errors import ConfigFileError
+
+
+def read_json(path: Path, what: str) -> dict[str, Any] | None:
+    """The object stored in ``path``, or None when the file does not exist.
+
+    ``what`` names the file for messages ("profiles file"). Raises ConfigFileError for a
+    file that cannot be read, is not JSON (with the line and column), or is not an object.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        raise ConfigFileError(f"The {what} {path} is not UTF-8 text.", path=str(path)) from None
+    except OSError as exc:
+        raise ConfigFileError(f"Cannot read the {what} {path}: {exc.strerror or exc}.",
+                              path=str(path)) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigFileError(
+            f"The {what} {path} is not valid JSON: line {exc.lineno}, column {exc.colno}: "
+            f"{exc.msg}. Fix it in a text editor, or move it away to start afresh.",
+            path=str(path), line=exc.lineno) from None
+    if not isinstance(data, dict):
+        raise ConfigFileError(f"The {what} {path} must hold a JSON object at the top level.",
+                              path=str(path), line=1)
+    return data
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write ``data`` to ``path`` atomically; the file (and a new folder) are private."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def backup(path: Path) -> Path | None:
+    """Copy ``path`` to ``path.bak`` (or .bak.2, ...) before it is replaced; the copy's path.
+
+    Use before writing over a file that could not be parsed, so the user's text survives.
+    """
+    if not path.exists():
+        return None
+    n = 1
+    target = path.with_name(path.name + ".bak")
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.bak.{n}")
+    target.write_bytes(path.read_bytes())
+    os.chmod(target, 0o600)
+    return target
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

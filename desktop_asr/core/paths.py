@@ -1,0 +1,21 @@
+"""Where desktop-asr keeps its files: platformdirs' per-user folders (XDG_CONFIG_HOME and
+XDG_DATA_HOME are honoured on Linux). Stores take a path argument so tests and callers can
+put them elsewhere; these are only the defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "desktop-asr"
+
+
+def config_dir() -> Path:
+    """Profiles and vocabulary lists (small, human-readable files)."""
+    return platformdirs.user_config_path(APP_NAME, appauthor=False)
+
+
+def data_dir() -> Path:
+    """The history database and kept recordings."""
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
