@@ -8,7 +8,7 @@ import random
 import socket
 import ssl
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -25,10 +25,14 @@ from desktop_asr.core.errors import (
     ServerUnreachableError,
 )
 from desktop_asr.core.protocol import (
+    CHAT_PATH,
+    TRANSCRIPTIONS_PATH,
     AsrReply,
     error_from_response,
     parse_chat_completion,
     parse_retry_after,
+    parse_transcription,
+    transcription_event_as_chunk,
 )
 from desktop_asr.core.sse import SseDecoder, StreamAssembler
 
@@ -51,6 +55,12 @@ def normalize_base_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{url!r} is not an http(s) server address.")
+    try:
+        parts.port  # noqa: B018  (raises for a port that is not a number 0-65535)
+    except ValueError:
+        raise ValueError(f"{url!r} has an invalid port number.") from None
+    if any(ch.isspace() for ch in parts.netloc):
+        raise ValueError(f"{url!r} has a space in the host name.")
     return url
 
 
@@ -69,7 +79,7 @@ class RetryPolicy:
 @dataclass(frozen=True)
 class ServerConfig:
     base_url: str
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)  # never in a log or traceback
     connect_timeout: float = 5.0
     read_timeout: float = 30.0  # plus read_timeout_per_second x seconds of audio
     read_timeout_per_second: float = 1.0
@@ -159,16 +169,17 @@ class AsrClient:
         With ``body["stream"]`` true, ``on_text`` receives the transcript as it arrives
         (it may receive a piece again after a retry: it is given the whole text so far).
         """
-        timeout = httpx.Timeout(
-            self.config.read_timeout + self.config.read_timeout_per_second * audio_seconds,
-            connect=self.config.connect_timeout,
-        )
+        timeout = self._timeout(audio_seconds)
+        model = str(body.get("model", ""))
 
         async def call() -> AsrReply:
             if body.get("stream"):
-                return await self._post_stream(body, timeout, forced_language, on_text)
-            response = await self._http.post("/v1/chat/completions", json=body, timeout=timeout)
-            self._raise_for_status(response, body)
+                request = self._http.build_request("POST", CHAT_PATH, json=body,
+                                                   timeout=timeout)
+                return await self._post_stream(request, model, forced_language, on_text,
+                                               transcriptions=False)
+            response = await self._http.post(CHAT_PATH, json=body, timeout=timeout)
+            self._raise_for_status(response, model)
             return parse_chat_completion(
                 response.status_code, response.content,
                 content_type=response.headers.get("content-type", ""),
@@ -178,46 +189,110 @@ class AsrClient:
         try:
             return await self._with_retries(call)
         except ModelNotFoundError as exc:
-            raise await self._model_not_found(str(body.get("model", "")), exc) from None
+            raise await self._model_not_found(model, exc) from None
 
-    async def _post_stream(self, body: dict[str, Any], timeout: httpx.Timeout,
+    async def transcribe_upload(
+        self,
+        audio: bytes,
+        filename: str,
+        mime: str,
+        fields: Mapping[str, str],
+        *,
+        audio_seconds: float = 0.0,
+        forced_language: str | None = None,
+        stream: bool = False,
+        on_text: Callable[[str], None] | None = None,
+    ) -> AsrReply:
+        """POST one piece of audio as multipart/form-data to /v1/audio/transcriptions
+        (OpenAI's upload API; ``fields`` from ``build_transcription_fields``). Retries,
+        timeouts, streaming and errors as for ``transcribe``.
+
+        ``forced_language`` only names the reply's language when the server reports none:
+        the endpoint may ignore a forced language (vLLM does).
+        """
+        timeout = self._timeout(audio_seconds)
+        form = dict(fields)
+        if stream:
+            form["stream"] = "true"
+        else:
+            form.pop("stream", None)
+        model = form.get("model", "")
+
+        def build() -> httpx.Request:
+            return self._http.build_request(
+                "POST", TRANSCRIPTIONS_PATH, data=form, files={"file": (filename, audio, mime)},
+                timeout=timeout,
+            )
+
+        async def call() -> AsrReply:
+            if stream:
+                return await self._post_stream(build(), model, forced_language, on_text,
+                                               transcriptions=True)
+            response = await self._http.send(build())
+            self._raise_for_status(response, model)
+            return parse_transcription(
+                response.status_code, response.content,
+                content_type=response.headers.get("content-type", ""),
+                forced_language=forced_language,
+            )
+
+        try:
+            return await self._with_retries(call)
+        except ModelNotFoundError as exc:
+            raise await self._model_not_found(model, exc) from None
+
+    def _timeout(self, audio_seconds: float) -> httpx.Timeout:
+        return httpx.Timeout(
+            self.config.read_timeout + self.config.read_timeout_per_second * audio_seconds,
+            connect=self.config.connect_timeout,
+        )
+
+    async def _post_stream(self, request: httpx.Request, model: str,
                            forced_language: str | None,
-                           on_text: Callable[[str], None] | None) -> AsrReply:
-        async with self._http.stream("POST", "/v1/chat/completions", json=body,
-                                     timeout=timeout) as response:
+                           on_text: Callable[[str], None] | None,
+                           *, transcriptions: bool) -> AsrReply:
+        response = await self._http.send(request, stream=True)
+        try:
             if response.status_code >= 400:
                 await response.aread()
-                self._raise_for_status(response, body)
+                self._raise_for_status(response, model)
             content_type = response.headers.get("content-type", "")
             if "text/event-stream" not in content_type:
                 # A server that ignores "stream": a whole reply (or an error with 200).
                 await response.aread()
-                return parse_chat_completion(response.status_code, response.content,
-                                             content_type=content_type,
-                                             forced_language=forced_language)
+                parse = parse_transcription if transcriptions else parse_chat_completion
+                return parse(response.status_code, response.content,
+                             content_type=content_type, forced_language=forced_language)
             decoder = SseDecoder()
-            assembler = StreamAssembler(forced_language=forced_language)
+            # A transcriptions stream may keep its prefix even when a language was forced.
+            assembler = StreamAssembler(None if transcriptions else forced_language)
             shown = ""
             async for chunk in response.aiter_bytes():
                 for data in decoder.feed(chunk):
-                    new = assembler.add(data)
+                    new = assembler.add(transcription_event_as_chunk(data)
+                                        if transcriptions else data)
                     if new and on_text is not None:
                         shown += new
                         on_text(shown)
             for data in decoder.close():
-                assembler.add(data)
+                assembler.add(transcription_event_as_chunk(data) if transcriptions else data)
             if not assembler.done and not assembler.finish_reason:
                 raise BadResponseError("The server's stream ended before the transcript did.")
-            return assembler.reply()
+            reply = assembler.reply()
+            if not reply.language and forced_language:
+                reply = replace(reply, language=forced_language)
+            return reply
+        finally:
+            await response.aclose()
 
-    def _raise_for_status(self, response: httpx.Response, body: dict[str, Any]) -> None:
+    def _raise_for_status(self, response: httpx.Response, model: str) -> None:
         if response.status_code < 400:
             return
         raise error_from_response(
             response.status_code, response.content,
             content_type=response.headers.get("content-type", ""),
             retry_after=parse_retry_after(response.headers.get("retry-after")),
-            model=str(body.get("model", "")),
+            model=model,
         )
 
     async def _model_not_found(self, model: str, exc: ModelNotFoundError) -> ModelNotFoundError:
@@ -260,14 +335,14 @@ class AsrClient:
                 f"{self.config.connect_timeout:g} s.", details=text)
         if isinstance(exc, httpx.TimeoutException):
             return ServerTimeoutError(
-                f"The server at {where} took too long to answer.", details=text)
+                f"The server at {where} took too long to answer{_read_timeout(exc)}.",
+                details=text)
         if isinstance(exc, httpx.ConnectError):
             causes = _causes(exc)
             low = " ".join([text, *(str(c) for c in causes)]).lower()
             if "certificate" in low or "ssl" in low or "tls" in low:
-                return ServerError(
-                    f"TLS failed with {where}: the server's certificate is not trusted or "
-                    "the connection is not TLS.", details=text)
+                return ServerError(f"TLS failed with {where}: {_tls_reason(low)}",
+                                   details=text)
             if any(isinstance(c, socket.gaierror) for c in causes) or (
                 "name or service not known" in low or "name resolution" in low
             ):
@@ -287,6 +362,26 @@ class AsrClient:
                 f"The connection to {where} broke off before the reply was complete.",
                 details=text)
         return ServerError(f"Talking to {where} failed: {text}.", details=text)
+
+
+def _read_timeout(exc: httpx.TimeoutException) -> str:
+    """" (no reply within 30 s)" from the timeout the request carried, else ""."""
+    try:
+        seconds = exc.request.extensions["timeout"]["read"]
+    except (RuntimeError, KeyError, TypeError):
+        return ""
+    return f" (no reply within {seconds:g} s)" if isinstance(seconds, (int, float)) else ""
+
+
+def _tls_reason(low: str) -> str:
+    """What an SSL error text means, in words."""
+    if "wrong version number" in low or "record layer" in low or "packet length" in low:
+        return ("the server does not speak TLS on this port (try http:// instead of "
+                "https://).")
+    if "certificate" in low:
+        return ("the server's certificate is not trusted (self-signed, expired or for "
+                "another name); give the CA bundle that signed it or check the address.")
+    return "the server's certificate is not trusted or the connection is not TLS."
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

@@ -1,5 +1,6 @@
-"""The chat-completions wire protocol of a Qwen3-ASR server (see PROTOCOL.md): request
-bodies, reply parsing and error bodies turned into typed errors. No I/O here."""
+"""The wire protocol of a Qwen3-ASR server (see PROTOCOL.md): chat-completions request
+bodies, the fields of an OpenAI transcriptions upload, reply parsing and error bodies turned
+into typed errors. No I/O here."""
 
 from __future__ import annotations
 
@@ -22,12 +23,16 @@ from desktop_asr.core.errors import (
     RetryableServerError,
     ServerError,
 )
-from desktop_asr.core.languages import normalize_language_name
+from desktop_asr.core.languages import _LANGUAGES, normalize_language_name
 from desktop_asr.core.vocabulary import VocabularyEntry
 
 ASR_TEXT_TAG = "<asr_text>"
 DEFAULT_MAX_TOKENS = 4096
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+
+API_STYLES = ("chat", "transcriptions")
+CHAT_PATH = "/v1/chat/completions"
+TRANSCRIPTIONS_PATH = "/v1/audio/transcriptions"
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,43 @@ def build_chat_request(
             "custom_vocabulary_word": [e.as_seed_dict() for e in vocabulary],
         }
     return body
+
+
+def language_code(language: str) -> str:
+    """A model language name -> the ISO 639-1 code an OpenAI transcriptions endpoint takes
+    ("Chinese" -> "zh"); languages without one keep their ISO 639-3 code ("Cantonese" ->
+    "yue"). Unknown names come back lower-cased."""
+    for name, codes in _LANGUAGES:
+        if name.lower() == language.strip().lower():
+            two_letters = [c for c in codes if len(c) == 2 and c.isascii() and c.isalpha()]
+            return (two_letters or [codes[0]])[0]
+    return language.strip().lower()
+
+
+def build_transcription_fields(
+    *,
+    model: str,
+    context: str = "",
+    language: str | None = None,
+    stream: bool = False,
+) -> dict[str, str]:
+    """The form fields (besides ``file``) of ``POST /v1/audio/transcriptions``.
+
+    ``language`` is a model language name to force; it is sent as its ISO code. ``context``
+    goes in ``prompt`` (vLLM ignores both, other servers use them).
+    """
+    fields = {"model": model, "response_format": "json", "temperature": "0"}
+    if language:
+        fields["language"] = language_code(language)
+    if context:
+        fields["prompt"] = context
+    if stream:
+        fields["stream"] = "true"
+    return fields
+
+
+def upload_filename(audio_format: str) -> str:
+    return f"chunk.{audio_format}"
 
 
 # --- replies -----------------------------------------------------------------------------
@@ -178,6 +220,87 @@ def parse_chat_completion(
     return AsrReply(text=text, language=language, raw=raw or "",
                     finish_reason=str(choice.get("finish_reason") or ""),
                     usage=data.get("usage") or {})
+
+
+def parse_transcription(
+    status: int, body: bytes, *, content_type: str = "", forced_language: str | None = None
+) -> AsrReply:
+    """A transcriptions reply (``json``, ``verbose_json`` or plain ``text``) -> AsrReply, or
+    raise the typed error it carries.
+
+    The text may still start with ``language X<asr_text>`` (vLLM leaves it in when
+    streaming, some versions in any case), so it is parsed by the same rules as a chat
+    reply, never trusting that a forced language removed the prefix: the endpoint may
+    ignore ``language``.
+    """
+    if status >= 400:
+        raise error_from_response(status, body, content_type=content_type)
+    if content_type.lower().startswith("text/plain"):
+        raw = body.decode("utf-8", "replace")
+        return transcription_reply(raw, forced_language)
+    data = _json_or_error(status, body, content_type)
+    error = error_from_json_body(data, body)
+    if error is not None:
+        raise error
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        raise BadResponseError(
+            "The server's reply holds no transcription (no 'text').", status=status,
+            details=_preview(body),
+        )
+    reported = data.get("language")
+    usage = data.get("usage")
+    return transcription_reply(
+        data["text"], forced_language,
+        reported_language=reported if isinstance(reported, str) else "",
+        usage=usage if isinstance(usage, dict) else {},
+    )
+
+
+def transcription_reply(raw: str, forced_language: str | None = None, *,
+                        reported_language: str = "", finish_reason: str = "",
+                        usage: dict[str, Any] | None = None) -> AsrReply:
+    """The text of a transcriptions reply -> AsrReply. The language is the one in the
+    text's prefix, else the one the server reported, else the forced one."""
+    language, text = parse_asr_output(raw)
+    if not language and reported_language:
+        language = _language_name(reported_language)
+    return AsrReply(text=text, language=language or forced_language or "", raw=raw,
+                    finish_reason=finish_reason, usage=usage or {})
+
+
+def _language_name(reported: str) -> str:
+    """"english" / "en" (as verbose_json reports it) -> "English"."""
+    key = reported.strip().lower()
+    for name, codes in _LANGUAGES:
+        if key == name.lower() or key in codes:
+            return name
+    return normalize_language_name(reported)
+
+
+def transcription_event_as_chunk(data: str) -> str:
+    """An SSE payload of a transcriptions stream -> the chat-completion chunk shape the
+    stream assembler reads. vLLM already sends that shape; OpenAI's own
+    ``transcript.text.delta`` / ``transcript.text.done`` events are converted."""
+    if '"transcript.text.' not in data:
+        return data
+    try:
+        event = json.loads(data)
+    except json.JSONDecodeError:
+        return data
+    if not isinstance(event, dict):
+        return data
+    kind = event.get("type")
+    if kind == "transcript.text.delta" and isinstance(event.get("delta"), str):
+        choice: dict[str, Any] = {"index": 0, "delta": {"content": event["delta"]},
+                                  "finish_reason": None}
+    elif kind == "transcript.text.done":
+        choice = {"index": 0, "delta": {}, "finish_reason": "stop"}
+    else:
+        return data
+    chunk: dict[str, Any] = {"choices": [choice]}
+    if isinstance(event.get("usage"), dict):
+        chunk["usage"] = event["usage"]
+    return json.dumps(chunk, ensure_ascii=False)
 
 
 def _json_or_error(status: int, body: bytes, content_type: str) -> Any:

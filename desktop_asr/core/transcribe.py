@@ -1,9 +1,13 @@
 """A transcription job: a source (file or URL) -> chunks -> concurrent requests -> one
-merged Transcript, with progress and partial-text events and prompt cancellation."""
+merged Transcript, with progress and partial-text events and prompt cancellation.
+
+An http(s) URL is downloaded and transcribed like a file (transport "inline"), or passed
+to the server to fetch itself in one request (transport "url", chat style only)."""
 
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -12,16 +16,32 @@ from pathlib import Path
 from desktop_asr.core import audio
 from desktop_asr.core.chunking import DEFAULT_MAX_CHUNK_SECONDS, Chunk, ChunkPlanner, split_chunk
 from desktop_asr.core.client import AsrClient
+from desktop_asr.core.correction import Corrector
+from desktop_asr.core.download import Downloader
 from desktop_asr.core.errors import AsrError, AudioTooLongError, CancelledError
 from desktop_asr.core.protocol import (
+    API_STYLES,
     DEFAULT_MAX_TOKENS,
     AsrReply,
     build_chat_request,
+    build_transcription_fields,
     data_url,
     is_context_echo,
+    upload_filename,
 )
 from desktop_asr.core.transcript import Segment, Transcript
 from desktop_asr.core.vocabulary import VocabularyEntry, context_text
+
+TRANSPORTS = ("inline", "url")
+
+
+@dataclass(frozen=True)
+class _Audio:
+    """What one request carries: encoded audio, or an http(s) URL the server fetches."""
+
+    payload: bytes = b""
+    mime: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,6 +59,25 @@ class TranscriptionSettings:
     stream: bool = False
     send_asr_options: bool = True
     max_tokens: int = DEFAULT_MAX_TOKENS
+    api_style: str = "chat"  # or "transcriptions" (OpenAI's multipart upload)
+    transport: str = "inline"  # URL sources: download them, or "url": the server fetches
+    # Post-correction: where a transcript holds an entry's sounds_like (or, for Chinese,
+    # the same pinyin), the entry's word replaces it.
+    corrections: tuple[VocabularyEntry, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.api_style not in API_STYLES:
+            raise ValueError(f"Unknown API style {self.api_style!r}; use one of: "
+                             f"{', '.join(API_STYLES)}.")
+        if self.transport not in TRANSPORTS:
+            raise ValueError(f"Unknown transport {self.transport!r}; use one of: "
+                             f"{', '.join(TRANSPORTS)}.")
+
+    @property
+    def passes_urls_through(self) -> bool:
+        """URL sources go to the server as they are (else they are downloaded first); the
+        transcriptions endpoint takes uploads only."""
+        return self.transport == "url" and self.api_style == "chat"
 
     @property
     def context_text(self) -> str:
@@ -80,9 +119,12 @@ class TranscriptionJob:
     settings: TranscriptionSettings = field(default_factory=TranscriptionSettings)
     listener: Listener | None = None
     limiter: asyncio.Semaphore | None = None  # shared between jobs, else per job
+    downloader: Downloader | None = None  # for URL sources with the inline transport
 
     def __post_init__(self) -> None:
         self._cancelled = threading.Event()
+        corrections = self.settings.corrections
+        self._corrector = Corrector(corrections) if corrections else None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[Transcript] | None = None
         self._chunks_done = 0
@@ -130,21 +172,36 @@ class TranscriptionJob:
             settings = replace(settings, model=models[0])
         self._settings = settings
         if is_url(self.source):
-            return await self._run_url(client, str(self.source))
+            url = str(self.source)
+            if settings.passes_urls_through:
+                return await self._run_url(client, url)
+            return await self._run_download(client, url)
         if self._seconds_total is None:
             await asyncio.to_thread(self.prepare)
         return await self._run_file(client, Path(self.source))
 
+    async def _run_download(self, client: AsrClient, url: str) -> Transcript:
+        """Download into a private temporary folder (0700), transcribe the file like a
+        local one, delete the folder whatever happens."""
+        self._emit_progress()
+        downloader = self.downloader or Downloader()
+        with tempfile.TemporaryDirectory(prefix="desktop-asr-download-") as folder:
+            path = await downloader.fetch(url, Path(folder))
+            info = await asyncio.to_thread(audio.probe, path)
+            self._seconds_total = info.duration
+            return await self._run_file(client, path, name=url)
+
     async def _run_url(self, client: AsrClient, url: str) -> Transcript:
         self._chunks_total = 1
         self._emit_progress()
-        reply = await self._request(client, url, 0.0, index=0, start=0.0, seconds=0.0)
+        reply = await self._request(client, _Audio(url=url), 0.0, index=0, start=0.0)
         self._chunks_done = 1
         self._emit_progress()
         segment = Segment(0.0, 0.0, reply.text, reply.language)
         return Transcript.from_segments(url, [segment], duration=None)
 
-    async def _run_file(self, client: AsrClient, path: Path) -> Transcript:
+    async def _run_file(self, client: AsrClient, path: Path, *,
+                        name: str | None = None) -> Transcript:
         limiter = self.limiter or asyncio.Semaphore(max(1, self.settings.concurrency))
         chunk_iter: Iterator[Chunk] = self._planner.chunks(audio.decode_pcm(path))
         tasks: set[asyncio.Task[list[Segment]]] = set()
@@ -177,7 +234,7 @@ class TranscriptionJob:
                 task.cancel()
             if tasks:
                 await asyncio.gather(*tasks, return_exceptions=True)
-        return Transcript.from_segments(str(path), results,
+        return Transcript.from_segments(name or str(path), results,
                                         duration=total_samples / audio.SAMPLE_RATE)
 
     @staticmethod
@@ -206,10 +263,10 @@ class TranscriptionJob:
             if payload is None:
                 payload = await asyncio.to_thread(audio.encode, chunk.padded(),
                                                   self.settings.audio_format)
-            url = data_url(payload, audio.AUDIO_FORMATS[self.settings.audio_format])
+            piece = _Audio(payload, audio.AUDIO_FORMATS[self.settings.audio_format])
             del payload
-            reply = await self._request(client, url, chunk.duration, index=chunk.index,
-                                        start=chunk.start_seconds, seconds=chunk.duration)
+            reply = await self._request(client, piece, chunk.duration, index=chunk.index,
+                                        start=chunk.start_seconds)
         except AudioTooLongError:
             half = chunk.duration / 2
             if half < self.settings.min_chunk_seconds:
@@ -220,24 +277,42 @@ class TranscriptionJob:
             return [*await self._piece(client, first), *await self._piece(client, second)]
         return [Segment(chunk.start_seconds, chunk.end_seconds, reply.text, reply.language)]
 
-    async def _request(self, client: AsrClient, url: str, audio_seconds: float, *,
-                       index: int, start: float, seconds: float) -> AsrReply:
+    async def _request(self, client: AsrClient, piece: _Audio, audio_seconds: float, *,
+                       index: int, start: float) -> AsrReply:
         settings = self._settings
         context = settings.context_text
-        reply = await self._send(client, url, audio_seconds, context, index, start)
+        reply = await self._send(client, piece, audio_seconds, context, index, start)
         if context and is_context_echo(reply.text, context):
             # The model's answer to silence/unclear audio can be the context itself.
-            reply = await self._send(client, url, audio_seconds, "", index, start)
+            reply = await self._send(client, piece, audio_seconds, "", index, start)
+        reply = replace(reply, text=self._correct(reply.text))
         self._emit(PartialText(index, start, reply.text, done=True))
         return reply
 
-    async def _send(self, client: AsrClient, url: str, audio_seconds: float, context: str,
-                    index: int, start: float) -> AsrReply:
+    def _correct(self, text: str) -> str:
+        if self._corrector is None:
+            return text
+        return self._corrector.apply(text)
+
+    async def _send(self, client: AsrClient, piece: _Audio, audio_seconds: float,
+                    context: str, index: int, start: float) -> AsrReply:
         settings = self._settings
         assert settings.model is not None
+
+        def on_text(text: str) -> None:
+            self._emit(PartialText(index, start, self._correct(text), done=False))
+
+        if settings.api_style == "transcriptions":
+            fields = build_transcription_fields(model=settings.model, context=context,
+                                                language=settings.language,
+                                                stream=settings.stream)
+            return await client.transcribe_upload(
+                piece.payload, upload_filename(settings.audio_format), piece.mime, fields,
+                audio_seconds=audio_seconds, forced_language=settings.language,
+                stream=settings.stream, on_text=on_text)
         body = build_chat_request(
             model=settings.model,
-            audio_url=url,
+            audio_url=piece.url or data_url(piece.payload, piece.mime),
             context=context,
             vocabulary=settings.vocabulary if context else (),
             language=settings.language,
@@ -245,10 +320,6 @@ class TranscriptionJob:
             max_tokens=settings.max_tokens,
             send_asr_options=settings.send_asr_options,
         )
-
-        def on_text(text: str) -> None:
-            self._emit(PartialText(index, start, text, done=False))
-
         return await client.transcribe(body, audio_seconds=audio_seconds,
                                        forced_language=settings.language, on_text=on_text)
 

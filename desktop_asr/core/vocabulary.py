@@ -1,15 +1,17 @@
-"""Vocabulary entries (a word and what it sounds like), vocabulary files, context text."""
+"""Vocabulary entries (a word and what it sounds like), named lists of them, and the context
+text sent to the server. Files: vocabulary_files.py; the store: vocabulary_store.py;
+post-correction: correction.py."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_asr.core.errors import InputError
+
+MAX_TEXT_LENGTH = 200  # a word or a hint longer than this is a sentence, not vocabulary
 
 
 @dataclass(frozen=True)
@@ -22,93 +24,138 @@ class VocabularyEntry:
         return {"word": self.word, "sounds_like": list(self.sounds_like)}
 
 
-def read_vocabulary_file(path: str | Path) -> list[VocabularyEntry]:
-    """Read CSV (``word,sounds_like`` with hints split by ``;``), JSON (the seed's
-    ``[{"word": ..., "sounds_like": [...]}]``) or TXT (one word per line)."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"Vocabulary file {p} does not exist.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"Cannot read vocabulary file {p}: {exc}.") from None
-    suffix = p.suffix.lower()
-    if suffix == ".json":
-        return _parse_json(text, p)
-    if suffix == ".csv":
-        return _parse_csv(text)
-    return _parse_txt(text)
+@dataclass(frozen=True)
+class VocabularyList:
+    """A named list; ``correct`` = post-correct transcripts with it (on by default)."""
+
+    name: str
+    entries: tuple[VocabularyEntry, ...] = ()
+    correct: bool = True
 
 
-def _parse_json(text: str, path: Path) -> list[VocabularyEntry]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"Vocabulary file {path} is not valid JSON (line {exc.lineno}: {exc.msg})."
-        ) from None
-    if isinstance(data, dict):  # {"custom_vocabulary_word": [...]} or {"words": [...]}
-        key = next((k for k in ("custom_vocabulary_word", "words") if k in data), None)
-        if key is None:
-            raise InputError(f"Vocabulary file {path} holds no words: expected a list, or "
-                             'an object with a "custom_vocabulary_word" or "words" list.')
-        data = data[key]
-    if not isinstance(data, list):
-        raise InputError(f"Vocabulary file {path} must hold a list of words.")
-    entries: list[VocabularyEntry] = []
-    for item in data:
-        if isinstance(item, str):
-            entries.append(VocabularyEntry(item.strip()))
-        elif isinstance(item, dict) and isinstance(item.get("word"), str):
-            hints = item.get("sounds_like") or []
-            if isinstance(hints, str):
-                hints = [hints]
-            entries.append(VocabularyEntry(item["word"].strip(),
-                                           tuple(str(h).strip() for h in hints if str(h).strip())))
-    entries = [e for e in entries if e.word]
-    if data and not entries:
-        raise InputError(f"Vocabulary file {path} holds no words: expected a list of "
-                         '{"word": ..., "sounds_like": [...]} entries or of strings.')
-    return dedupe(entries)
+# --- words and hints ---------------------------------------------------------------------
+def clean_text(text: str) -> str:
+    """``text`` with its whitespace (newlines and tabs too) collapsed to single spaces."""
+    return " ".join(text.split())
 
 
-def _parse_csv(text: str) -> list[VocabularyEntry]:
-    entries: list[VocabularyEntry] = []
-    for row in csv.reader(io.StringIO(text)):
-        if not row or not row[0].strip() or row[0].lstrip().startswith("#"):
+def text_problem(text: str) -> str:
+    """Why ``text`` (already cleaned) cannot be a word or hint; "" when it can."""
+    if not text:
+        return "it is empty"
+    if len(text) > MAX_TEXT_LENGTH:
+        return f"it is longer than {MAX_TEXT_LENGTH} characters"
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in text):
+        return "it contains control characters"
+    return ""
+
+
+def make_entry(word: str, sounds_like: Iterable[str] = ()) -> VocabularyEntry:
+    """A clean entry: whitespace collapsed, empty and repeated hints dropped, and a hint equal
+    to the word dropped (it would change nothing). InputError for an unusable word or hint."""
+    clean_word = clean_text(word)
+    problem = text_problem(clean_word)
+    if problem:
+        raise InputError(f"The word {clean_word or word!r} cannot be used: {problem}.")
+    hints: list[str] = []
+    for hint in sounds_like:
+        clean_hint = clean_text(hint)
+        if not clean_hint or clean_hint == clean_word or clean_hint in hints:
             continue
-        word = row[0].strip()
-        if word.lower() == "word" and not entries:  # header row
-            continue
-        hints = tuple(h.strip() for cell in row[1:] for h in cell.split(";") if h.strip())
-        entries.append(VocabularyEntry(word, hints))
-    return dedupe(entries)
+        problem = text_problem(clean_hint)
+        if problem:
+            raise InputError(f"The sounds-like hint {clean_hint!r} of {clean_word!r} cannot "
+                             f"be used: {problem}.")
+        hints.append(clean_hint)
+    return VocabularyEntry(clean_word, tuple(hints))
 
 
-def _parse_txt(text: str) -> list[VocabularyEntry]:
-    words = [line.strip() for line in text.splitlines()]
-    return dedupe([VocabularyEntry(w) for w in words if w and not w.startswith("#")])
+def merge_entries(first: VocabularyEntry, second: VocabularyEntry) -> VocabularyEntry:
+    """``first`` with the hints of ``second`` it lacks appended (same word assumed)."""
+    hints = list(first.sounds_like)
+    hints.extend(h for h in second.sounds_like if h not in hints and h != first.word)
+    return VocabularyEntry(first.word, tuple(hints))
 
 
 def dedupe(entries: Iterable[VocabularyEntry]) -> list[VocabularyEntry]:
     """Keep the first entry of each word (case-sensitive), merging later hints into it."""
-    merged: dict[str, list[str]] = {}
+    merged: dict[str, VocabularyEntry] = {}
     for entry in entries:
-        hints = merged.setdefault(entry.word, [])
-        hints.extend(h for h in entry.sounds_like if h not in hints)
-    return [VocabularyEntry(word, tuple(hints)) for word, hints in merged.items()]
+        known = merged.get(entry.word)
+        merged[entry.word] = entry if known is None else merge_entries(known, entry)
+    return list(merged.values())
+
+
+def read_vocabulary_file(path: str | Path) -> list[VocabularyEntry]:
+    """The words of a CSV, JSON or TXT vocabulary file (see vocabulary_files.py); lines that
+    cannot be used are skipped. InputError when the file cannot be read or has no word."""
+    from desktop_asr.core.vocabulary_files import import_vocabulary
+
+    result = import_vocabulary(Path(path))
+    if not result.entries:
+        reason = f": {result.problems[0]}" if result.problems else ""
+        raise InputError(f"Vocabulary file {path} holds no usable words{reason}.")
+    return result.entries
+
+
+# --- context text ------------------------------------------------------------------------
+# The context goes into the system message of every request. 2000 characters is at most
+# ~2000 prompt tokens for Chinese (about one token per character; Latin text needs fewer),
+# small next to the audio of one chunk (~13 tokens per second, ~1560 for a 120 s chunk) and
+# far below the model's context window; the official examples use a handful of terms, and
+# the longer the context, the more likely the model echoes it on silence (PROTOCOL.md).
+DEFAULT_CONTEXT_BUDGET = 2000
+
+
+@dataclass(frozen=True)
+class ContextText:
+    text: str
+    words_used: int
+    words_dropped: int
+
+    @property
+    def warning(self) -> str:
+        """A sentence for the user when words did not fit; "" when all were sent."""
+        if not self.words_dropped:
+            return ""
+        total = self.words_used + self.words_dropped
+        return (f"The vocabulary is too long for one request: {self.words_used:,} of "
+                f"{total:,} words were sent.")
+
+
+def build_context(entries: Sequence[VocabularyEntry], extra: str = "",
+                  budget: int = DEFAULT_CONTEXT_BUDGET) -> ContextText:
+    """The system-message context: the words, space-separated as the official examples do
+    ("交易 停滞"), then the free text ``extra``.
+
+    Words are de-duplicated ignoring case (the first spelling is kept). ``budget`` caps the
+    length in characters: the user's free text is always kept whole, and the words fill
+    what is left in list order; the first word that does not fit and all after it are
+    dropped (counted in ``words_dropped`` so the caller can warn).
+    """
+    extra = extra.strip()
+    seen: set[str] = set()
+    words: list[str] = []
+    for entry in entries:
+        key = entry.word.casefold()
+        if entry.word and key not in seen:
+            seen.add(key)
+            words.append(entry.word)
+    if extra.casefold() in seen:
+        extra = ""
+    room = budget - (len(extra) + 1 if extra else 0)
+    used: list[str] = []
+    length = 0
+    for word in words:
+        added = len(word) + (1 if used else 0)
+        if length + added > room:
+            break
+        used.append(word)
+        length += added
+    text = " ".join([*used, extra] if extra else used)
+    return ContextText(text, len(used), len(words) - len(used))
 
 
 def context_text(entries: Sequence[VocabularyEntry], extra: str = "") -> str:
-    """The system-message context: the words, space-separated (as the official examples
-    do), followed by free text. Duplicates are dropped."""
-    seen: set[str] = set()
-    parts: list[str] = []
-    for word in (e.word for e in entries):
-        if word not in seen:
-            seen.add(word)
-            parts.append(word)
-    extra = extra.strip()
-    if extra and extra not in seen:
-        parts.append(extra)
-    return " ".join(parts)
+    """``build_context(entries, extra).text``."""
+    return build_context(entries, extra).text

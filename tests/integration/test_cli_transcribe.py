@@ -141,16 +141,46 @@ def file_server(tmp_path):
     server.server_close()
 
 
-def test_http_url_input_is_passed_through_for_the_server_to_fetch(refserver, run_cli,
-                                                                 file_server):
+def test_http_url_input_is_passed_through_with_transport_url(refserver, run_cli,
+                                                            file_server):
     root, base = file_server
     dtmf.write_audio(root / "call.wav", dtmf.synthesize("2468"), 16000)
     url = f"{base}/call.wav"
-    result = run_cli("transcribe", url, "--server", refserver.url, "--format", "json")
+    result = run_cli("transcribe", url, "--server", refserver.url, "--format", "json",
+                     "--transport", "url")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["text"] == "2468"
-    body = refserver.requests()[-1]["body"]
-    assert body["messages"][-1]["content"][0]["audio_url"]["url"] == url
+    (request,) = refserver.requests()
+    assert request["body"]["messages"][-1]["content"][0]["audio_url"]["url"] == url
+
+
+def test_http_url_input_is_downloaded_and_sent_inline_by_default(refserver, run_cli,
+                                                                file_server):
+    root, base = file_server
+    samples = dtmf.synthesize("2468 13", 44100)
+    dtmf.write_audio(root / "call.m4a", samples, 44100, channels=2)
+    url = f"{base}/call.m4a"
+    result = run_cli("transcribe", url, "--server", refserver.url, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["text"] == "2468 13"
+    assert data["source"] == url
+    # Decoded by the client: the duration is known (AAC may pad a few ms).
+    assert data["duration"] == pytest.approx(samples.size / 44100, abs=0.05)
+    # The server got audio data, not the URL (an M4A the server could not even decode).
+    (request,) = refserver.requests()
+    sent = request["body"]["messages"][-1]["content"][0]["audio_url"]["url"]
+    assert sent["format"] == "flac"
+
+
+def test_url_that_is_not_there_is_explained(refserver, run_cli, file_server):
+    _root, base = file_server
+    result = run_cli("transcribe", f"{base}/missing.wav", "--server", refserver.url)
+    assert result.returncode == 1
+    line = assert_one_clean_error_line(result.stderr)
+    assert "Cannot download the URL" in line
+    assert "404 Not Found" in line
+    assert refserver.requests() == []
 
 
 def test_stream_shows_text_on_stderr_as_it_arrives(refserver, run_cli, make_audio):

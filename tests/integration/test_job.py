@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import threading
 import time
+from functools import partial
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -92,3 +95,89 @@ def test_cancel_before_start(refserver, tmp_path):
     with pytest.raises(CancelledError):
         asyncio.run(_run(job, refserver.url))
     assert refserver.requests() == []
+
+
+@pytest.fixture
+def stalling_server():
+    """An http server on loopback that starts sending a big file, then stalls until the
+    test ends. ``started`` is set once a download is under way."""
+    started, release = threading.Event(), threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", str(50_000_000))
+            self.end_headers()
+            self.wfile.write(b"RIFF" + b"\0" * 65_536)
+            self.wfile.flush()
+            started.set()
+            release.wait(timeout=30)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/big.wav", started
+    release.set()
+    server.shutdown()
+    server.server_close()
+
+
+def test_cancel_stops_a_download_promptly_and_deletes_it(refserver, stalling_server, tmp_path,
+                                                         monkeypatch):
+    url, started = stalling_server
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where the download goes
+    job = TranscriptionJob(url, TranscriptionSettings(model="qwen3-asr"))
+    job.prepare()  # cheap for a URL: nothing fetched yet
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            outcome["result"] = asyncio.run(_run(job, refserver.url))
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    assert started.wait(timeout=10)
+    (folder,) = scratch.iterdir()
+    assert folder.stat().st_mode & 0o777 == 0o700  # private
+    began = time.monotonic()
+    job.cancel()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+    assert time.monotonic() - began < 2.0
+    assert isinstance(outcome.get("error"), CancelledError)
+    assert list(scratch.iterdir()) == []
+    assert refserver.requests() == []
+
+
+class QuietFiles(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_transcriptions_style_job_on_a_downloaded_url(refserver, tmp_path):
+    root = tmp_path / "www"
+    root.mkdir()
+    dtmf.write_audio(root / "a.flac", dtmf.synthesize("*56 *78"), 16000)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietFiles, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/a.flac"
+        events = []
+        settings = TranscriptionSettings(model="qwen3-asr", api_style="transcriptions",
+                                         stream=True)
+        job = TranscriptionJob(url, settings, listener=events.append)
+        transcript = asyncio.run(_run(job, refserver.url))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (transcript.text, transcript.language, transcript.source) == ("五六七八", "Chinese",
+                                                                        url)
+    assert [e.text for e in events if isinstance(e, PartialText) and e.done] == ["五六七八"]
+    assert refserver.requests()[-1]["path"] == "/v1/audio/transcriptions"

@@ -204,6 +204,32 @@ def test_read_timeout_is_retried_then_a_timeout_error():
     assert sleeps == [0.5]
 
 
+def test_read_timeout_names_the_timeout_of_that_request():
+    # 30 s plus 1 s per second of audio (ServerConfig's defaults): 30 + 12.5.
+    server = Server([httpx.ReadTimeout("timed out")])
+    result, _ = run(server, lambda c: c.transcribe(BODY, audio_seconds=12.5), attempts=1)
+    assert isinstance(result, ServerTimeoutError)
+    assert "(no reply within 42.5 s)" in str(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)",
+         "does not speak TLS on this port"),
+        ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed "
+         "certificate (_ssl.c:1006)", "certificate is not trusted (self-signed"),
+    ],
+)
+def test_tls_failures_say_what_is_wrong_and_are_not_retried(text, expected):
+    server = Server([httpx.ConnectError(text)])
+    result, sleeps = run(server, transcribe)
+    assert isinstance(result, ServerError)
+    assert str(result).startswith("TLS failed with 10.0.0.5:30101: ")
+    assert expected in str(result)
+    assert sleeps == []
+
+
 def test_connection_dropped_mid_reply_is_retried():
     server = Server([httpx.RemoteProtocolError("peer closed connection"), reply()])
     result, _sleeps = run(server, transcribe)
@@ -382,6 +408,16 @@ def test_normalize_base_url(given, expected):
 @pytest.mark.parametrize("bad", ["", "   ", "ftp://10.0.0.5:30101", "http://"])
 def test_normalize_base_url_refuses_non_http(bad):
     with pytest.raises(ValueError, match=r"empty|not an http"):
+        normalize_base_url(bad)
+
+
+@pytest.mark.parametrize(
+    ("bad", "words"),
+    [("http://h:99999", "invalid port"), ("http://h:abc", "invalid port"),
+     ("http://my server:30101", "space in the host name")],
+)
+def test_normalize_base_url_refuses_bad_ports_and_spaces(bad, words):
+    with pytest.raises(ValueError, match=words):
         normalize_base_url(bad)
 
 

@@ -14,9 +14,14 @@ from desktop_asr.core.languages import (
     resolve_language,
 )
 from desktop_asr.core.vocabulary import (
+    DEFAULT_CONTEXT_BUDGET,
+    ContextText,
     VocabularyEntry,
+    VocabularyList,
+    build_context,
     context_text,
     dedupe,
+    make_entry,
     read_vocabulary_file,
 )
 
@@ -152,8 +157,11 @@ def test_json_without_any_word_is_an_input_error(tmp_path, content):
         read_vocabulary_file(path)
 
 
-def test_explicitly_empty_json_list_is_no_words(tmp_path):
-    assert read_vocabulary_file(write(tmp_path, "v.json", "[]")) == []
+@pytest.mark.parametrize(("name", "content"), [("v.json", "[]"), ("v.txt", "# only a comment\n\n"),
+                                               ("v.csv", "word,sounds_like\n")])
+def test_a_file_without_words_is_an_input_error_for_transcribe_vocab(tmp_path, name, content):
+    with pytest.raises(InputError, match="holds no usable words"):
+        read_vocabulary_file(write(tmp_path, name, content))
 
 
 def test_txt_one_word_per_line(tmp_path):
@@ -206,3 +214,50 @@ def test_context_of_nothing_is_empty():
     assert context_text([]) == ""
     assert context_text([], "   ") == ""
     assert context_text([], "only text") == "only text"
+
+
+# --- context budget -------------------------------------------------------------------------
+def test_the_default_budget_is_2000_characters_and_context_text_uses_it():
+    assert DEFAULT_CONTEXT_BUDGET == 2000
+    entries = [VocabularyEntry(f"w{i:04d}") for i in range(5000)]  # 5 characters each
+    # n words take 5n + (n - 1) characters: 333 -> 1997 fit, 334 -> 2003 do not
+    context = build_context(entries)
+    assert (context.words_used, context.words_dropped) == (333, 4667)
+    assert context.text == " ".join(f"w{i:04d}" for i in range(333))
+    assert context_text(entries) == context.text
+    assert context.warning == ("The vocabulary is too long for one request: 333 of 5,000 "
+                               "words were sent.")
+
+
+def test_budget_boundaries_and_the_free_text_is_kept_first():
+    entries = [VocabularyEntry("aaaa"), VocabularyEntry("bbbb"), VocabularyEntry("cccc")]
+    assert build_context(entries, budget=14) == ContextText("aaaa bbbb cccc", 3, 0)
+    assert build_context(entries, budget=13) == ContextText("aaaa bbbb", 2, 1)
+    # "xy" and its space take 3 of 12 characters; the words fill the other 9
+    assert build_context(entries, " xy ", budget=12) == ContextText("aaaa bbbb xy", 2, 1)
+    assert build_context(entries, "a long free text", budget=10) == ContextText(
+        "a long free text", 0, 3)
+    assert build_context(entries).warning == ""
+
+
+def test_context_duplicates_ignore_case_and_keep_the_first_spelling():
+    entries = [VocabularyEntry("Qwen"), VocabularyEntry("vLLM"), VocabularyEntry("QWEN")]
+    assert build_context(entries, "qwen") == ContextText("Qwen vLLM", 2, 0)
+
+
+# --- entries and lists ----------------------------------------------------------------------
+def test_make_entry_cleans_words_and_hints():
+    assert make_entry("  Kuber\tnetes ", ["kuber  netes", "", "Kuber netes", "kuber netes",
+                                          "k8s"]) == VocabularyEntry("Kuber netes",
+                                                                     ("kuber netes", "k8s"))
+    with pytest.raises(InputError, match="empty"):
+        make_entry("  ")
+    with pytest.raises(InputError, match="control characters"):
+        make_entry("a\x00b")
+    with pytest.raises(InputError, match="longer than 200"):
+        make_entry("x", ["y" * 201])
+
+
+def test_a_list_corrects_by_default():
+    assert VocabularyList("tech").correct is True
+    assert VocabularyList("tech").entries == ()

@@ -1,0 +1,161 @@
+"""Downloading an http(s) audio URL to a local file, so that it is transcribed like any
+dropped file (the "inline" transport).
+
+The download uses the machine's own network settings (proxies from the environment,
+NO_PROXY, SSL_CERT_FILE: httpx's ``trust_env``), never the ASR server's headers or API key:
+the URL usually points at another host.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import ssl
+from collections.abc import Callable
+from http import HTTPStatus
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+import httpx
+
+from desktop_asr import __version__
+from desktop_asr.core.errors import InputError
+
+CHUNK_BYTES = 256 * 1024
+Progress = Callable[[int, int | None], None]  # (bytes so far, total bytes or None)
+
+
+class Downloader:
+    """Streams one URL to a file. ``transport`` is for tests (httpx.MockTransport)."""
+
+    def __init__(self, *, transport: httpx.AsyncBaseTransport | None = None,
+                 connect_timeout: float = 10.0, read_timeout: float = 60.0) -> None:
+        self._transport = transport
+        self._connect_timeout = connect_timeout
+        self._read_timeout = read_timeout
+
+    async def fetch(self, url: str, directory: Path, *,
+                    on_progress: Progress | None = None) -> Path:
+        """Download ``url`` into ``directory`` (which the caller owns and deletes) and
+        return the file's path. Raises InputError in words; cancelling the awaiting task
+        stops the download at once."""
+        where = _host_port(url)
+        target = directory / local_name(url)
+        async with httpx.AsyncClient(
+            transport=self._transport,
+            timeout=httpx.Timeout(self._read_timeout, connect=self._connect_timeout),
+            follow_redirects=True,
+            trust_env=True,
+            headers={"User-Agent": f"desktop-asr/{__version__}"},
+        ) as http:
+            try:
+                async with http.stream("GET", url) as response:
+                    if response.status_code >= 400:
+                        raise InputError(
+                            "Cannot download the URL: the server at "
+                            f"{_host_port(str(response.url))} answered "
+                            f"{_status_text(response)}.")
+                    total = _content_length(response)
+                    size = await _save(response, target, total, on_progress)
+            except httpx.HTTPError as exc:
+                raise _describe(exc, where, self._connect_timeout,
+                                self._read_timeout) from None
+        if size == 0:
+            raise InputError("Cannot download the URL: the server sent an empty file.")
+        return target
+
+
+async def _save(response: httpx.Response, target: Path, total: int | None,
+                on_progress: Progress | None) -> int:
+    size = 0
+    try:
+        with target.open("wb") as out:
+            async for block in response.aiter_bytes(CHUNK_BYTES):
+                out.write(block)
+                size += len(block)
+                if on_progress is not None:
+                    on_progress(size, total)
+    except OSError as exc:
+        raise InputError("Cannot download the URL: the temporary file cannot be written "
+                         f"({exc.strerror or exc}).") from None
+    return size
+
+
+def local_name(url: str) -> str:
+    """A safe file name for the download, keeping the URL's extension (a hint for the
+    decoder): ``https://h/a/Call%201.m4a?sig=x`` -> ``Call 1.m4a``."""
+    name = unquote(PurePosixPath(urlsplit(url).path).name)
+    name = re.sub(r"[^\w .+-]", "_", name).strip(" .")[:100]
+    return name or "download"
+
+
+def _host_port(url: str) -> str:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    port = port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.hostname or '?'}:{port}"
+
+
+def _content_length(response: httpx.Response) -> int | None:
+    try:
+        value = int(response.headers.get("content-length", ""))
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+def _status_text(response: httpx.Response) -> str:
+    try:
+        phrase = HTTPStatus(response.status_code).phrase
+    except ValueError:
+        phrase = response.reason_phrase or "an error"
+    return f"{response.status_code} {phrase}"
+
+
+def _describe(exc: httpx.HTTPError, where: str, connect_timeout: float,
+              read_timeout: float) -> InputError:
+    prefix = "Cannot download the URL:"
+    text = str(exc) or exc.__class__.__name__
+    if isinstance(exc, httpx.ConnectTimeout):
+        return InputError(f"{prefix} {where} did not answer within {connect_timeout:g} s.",
+                          details=text)
+    if isinstance(exc, httpx.TimeoutException):
+        return InputError(f"{prefix} {where} stopped sending data for {read_timeout:g} s.",
+                          details=text)
+    if isinstance(exc, httpx.ConnectError):
+        causes = _causes(exc)
+        low = " ".join([text, *(str(c) for c in causes)]).lower()
+        if any(isinstance(c, ssl.SSLError) for c in causes) or "ssl" in low:
+            return InputError(f"{prefix} the secure connection to {where} failed (its "
+                              "certificate is not trusted, or it does not speak TLS).",
+                              details=text)
+        if any(isinstance(c, socket.gaierror) for c in causes) or (
+            "name or service not known" in low or "name resolution" in low
+        ):
+            host = where.rsplit(":", 1)[0]
+            return InputError(f"{prefix} the host name {host} cannot be resolved.",
+                              details=text)
+        if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in low:
+            return InputError(f"{prefix} {where} refused the connection.", details=text)
+        return InputError(f"{prefix} cannot connect to {where} ({text}).", details=text)
+    if isinstance(exc, httpx.TooManyRedirects):
+        return InputError(f"{prefix} too many redirects.", details=text)
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
+        return InputError(f"{prefix} the connection to {where} broke off before the file "
+                          "was complete.", details=text)
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return InputError(f"{prefix} only http and https URLs can be downloaded.",
+                          details=text)
+    return InputError(f"{prefix} {text}.", details=text)
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current = exc.__cause__ or exc.__context__
+    while current is not None and current not in chain and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain

@@ -1,0 +1,350 @@
+"""The real ``desktop-asr profile ...`` in a subprocess: the real profiles file under a
+private XDG_CONFIG_HOME, the real Secret Service keyring (tests/run.sh starts one on a
+private D-Bus session), keyring's failing backend, and the reference server.
+
+API keys here are random throwaway values; assertions about them never print them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop_asr.core.profiles import Profile, ProfileStore
+from tests.integration.conftest import ROOT, assert_one_clean_error_line
+
+pytestmark = pytest.mark.integration
+
+SERVICE = "desktop-asr"
+NO_KEYRING = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+
+
+class Cli:
+    """Runs ``python -m desktop_asr`` with private config/data dirs; remembers every output
+    so a test can check that a key was never printed."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.config = tmp_path / "config"
+        self.data = tmp_path / "data"
+        self.cache = tmp_path / "cache"
+        self.outputs: list[str] = []
+        self.keys: list[str] = []
+
+    @property
+    def profiles_file(self) -> Path:
+        return self.config / "desktop-asr" / "profiles.json"
+
+    def __call__(self, *args: str, stdin: str = "", env: dict[str, str] | None = None,
+                 ) -> subprocess.CompletedProcess[str]:
+        full_env = {**os.environ, "XDG_CONFIG_HOME": str(self.config),
+                    "XDG_DATA_HOME": str(self.data), "XDG_CACHE_HOME": str(self.cache),
+                    **(env or {})}
+        full_env.pop("DESKTOP_ASR_DEBUG", None)
+        result = subprocess.run(
+            [sys.executable, "-m", "desktop_asr", *args], cwd=ROOT, env=full_env,
+            input=stdin, capture_output=True, text=True, timeout=60, check=False)
+        self.outputs += [result.stdout, result.stderr]
+        printed = any(key in text for key in self.keys for text in self.outputs)
+        assert not printed, "an API key was printed"  # checked before any other assertion
+        return result
+
+    def watch(self, key: str) -> str:
+        """Fail as soon as a run prints ``key``."""
+        self.keys.append(key)
+        return key
+
+    def store(self) -> ProfileStore:
+        return ProfileStore(self.profiles_file)
+
+    def assert_key_nowhere(self, key: str) -> None:
+        """Not in any output so far, nor in any file under the config and data dirs."""
+        printed = any(key in text for text in self.outputs)
+        assert not printed, "the API key was printed"
+        files = [p for d in (self.config, self.data, self.cache) if d.exists()
+                 for p in d.rglob("*") if p.is_file()]
+        assert self.profiles_file in files  # so the search below looked at something
+        leaked_in = [str(p) for p in files if key.encode() in p.read_bytes()]
+        assert leaked_in == [], "the API key is written in these files"
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path)
+
+
+class RealKeyring:
+    """Looks at the Secret Service keyring this process shares with the CLI (the same D-Bus
+    session). Answers are booleans, so a failing assertion never shows a key."""
+
+    def __init__(self, backend: Any) -> None:
+        self.backend = backend
+        self.seen: set[str] = set()
+
+    def _get(self, profile: str) -> str | None:
+        self.seen.add(profile)
+        value: str | None = self.backend.get_password(SERVICE, "profile:" + profile)
+        return value
+
+    def has(self, profile: str) -> bool:
+        return self._get(profile) is not None
+
+    def holds(self, profile: str, key: str) -> bool:
+        return self._get(profile) == key
+
+    def clean_up(self) -> None:
+        for profile in self.seen:
+            if self.has(profile):
+                self.backend.delete_password(SERVICE, "profile:" + profile)
+
+
+@pytest.fixture
+def real_keyring() -> Iterator[RealKeyring]:
+    """The real keyring, or a skip when there is none; entries the test looked at are
+    deleted afterwards."""
+    from keyring.backends import SecretService
+
+    backend = SecretService.Keyring()
+    try:
+        assert backend.priority > 0
+        backend.get_password(SERVICE, "probe:tests")
+    except Exception as exc:
+        pytest.skip(f"no Secret Service keyring (run the tests with tests/run.sh): {exc}")
+    keyring = RealKeyring(backend)
+    yield keyring
+    keyring.clean_up()
+
+
+def unique(name: str) -> str:
+    """Profile names unique in the keyring that every test shares."""
+    return f"{name}-{uuid.uuid4().hex[:8]}"
+
+
+def new_key() -> str:
+    return "sk-test-" + secrets.token_hex(12)
+
+
+def refused_url() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"  # nothing listens there any more
+
+
+# --- the real keyring ---------------------------------------------------------------------------
+def test_the_api_key_lives_in_the_keyring_and_follows_the_profile(cli, real_keyring,
+                                                                  refserver):
+    key, home = cli.watch(new_key()), unique("home")
+    added = cli("profile", "add", home, "--server", refserver.url, "--api-key-stdin",
+                stdin=key + "\n")
+    assert added.returncode == 0, added.stderr
+    assert added.stdout == (f"Added profile '{home}' for {refserver.url} (the default); API "
+                            "key stored in the system keyring (SecretService Keyring).\n")
+    assert real_keyring.holds(home, key), "the keyring does not hold the key sent on stdin"
+
+    shown = cli("profile", "show", home)
+    assert shown.returncode == 0, shown.stderr
+    assert "API key:           stored in the system keyring (SecretService Keyring)\n" \
+        in shown.stdout
+    listed = json.loads(cli("profile", "list", "--json").stdout)
+    assert [(p["name"], p["default"], p["api_key"]) for p in listed] == [(home, True,
+                                                                          "keyring")]
+    cli.assert_key_nowhere(key)
+
+    house = unique("house")
+    renamed = cli("profile", "rename", home, house)
+    assert renamed.returncode == 0, renamed.stderr
+    assert renamed.stdout == f"Renamed profile '{home}' to '{house}'; its API key moved " \
+                             "with it.\n"
+    assert not real_keyring.has(home)
+    assert real_keyring.holds(house, key), "the key did not move with the rename"
+    assert cli.store().default_name() == house
+
+    removed = cli("profile", "remove", house)
+    assert removed.returncode == 0, removed.stderr
+    assert removed.stdout == f"Removed profile '{house}' and its API key.\n"
+    assert not real_keyring.has(house)
+    assert cli.store().names() == []
+    cli.assert_key_nowhere(key)
+
+
+def test_profile_test_authenticates_with_the_key_from_the_keyring(cli, real_keyring,
+                                                                  refserver):
+    key, lab = cli.watch(new_key()), unique("lab")
+    refserver.configure(api_key=key)
+    cli("profile", "add", lab, "--server", refserver.url, "--api-key-stdin", stdin=key)
+    tested = cli("profile", "test", lab)
+    assert tested.returncode == 0, tested.stderr
+    assert tested.stdout.startswith(f"OK: {refserver.url} serves qwen3-asr")
+    assert all(r["auth"] for r in refserver.requests())
+
+    other = cli.watch(new_key())
+    edited = cli("profile", "edit", lab, "--api-key-stdin", stdin=other + "\n")
+    assert edited.returncode == 0, edited.stderr
+    assert edited.stdout == (f"Updated profile '{lab}'; API key stored in the system keyring "
+                             "(SecretService Keyring).\n")
+    assert real_keyring.holds(lab, other), "edit --api-key-stdin did not replace the key"
+    cli.assert_key_nowhere(key)
+    cli.assert_key_nowhere(other)
+
+
+# --- no keyring ---------------------------------------------------------------------------------
+def test_without_a_keyring_the_key_is_not_stored_and_the_cli_says_why(cli):
+    key = cli.watch(new_key())
+    added = cli("profile", "add", "home", "--server", "10.0.0.5:30101", "--api-key-stdin",
+                stdin=key + "\n", env=NO_KEYRING)
+    assert added.returncode == 1
+    assert added.stdout == ("Added profile 'home' for http://10.0.0.5:30101 (the default); "
+                            "the API key was NOT stored.\n")
+    line = assert_one_clean_error_line(added.stderr)
+    assert line == ("desktop-asr: No system keyring is available (no Secret Service on "
+                    "D-Bus), so the API key was not stored anywhere. To use a key, put it in "
+                    "an environment variable and run: desktop-asr profile edit home "
+                    "--api-key-env VAR.")
+    assert cli.store().names() == ["home"]  # the profile itself was saved
+    shown = cli("profile", "show", "home", env=NO_KEYRING)
+    assert "API key:           none stored\n" in shown.stdout
+    cli.assert_key_nowhere(key)
+
+
+def test_without_a_keyring_the_key_comes_from_an_environment_variable(cli, refserver):
+    key = cli.watch(new_key())
+    refserver.configure(api_key=key)
+    added = cli("profile", "add", "lab", "--server", refserver.url, "--api-key-env", "MYKEY",
+                env=NO_KEYRING)
+    assert added.returncode == 0, added.stderr
+    assert added.stdout == (f"Added profile 'lab' for {refserver.url} (the default); API key "
+                            "read from $MYKEY when used.\n")
+    assert cli.store().get("lab").api_key_env == "MYKEY"
+
+    tested = cli("profile", "test", "lab", env={**NO_KEYRING, "MYKEY": key})
+    assert tested.returncode == 0, tested.stderr
+    assert tested.stdout.startswith(f"OK: {refserver.url} serves qwen3-asr")
+
+    wrong = cli("profile", "test", "lab", env={**NO_KEYRING, "MYKEY": "sk-wrong"})
+    assert wrong.returncode == 1
+    assert assert_one_clean_error_line(wrong.stderr) == (
+        "desktop-asr: profile test lab: 401 unauthorized: the server rejected the API key, "
+        "check the API key.")
+
+    unset = cli("profile", "test", "lab", env=NO_KEYRING)
+    assert unset.returncode == 1
+    assert assert_one_clean_error_line(unset.stderr) == (
+        "desktop-asr: profile test lab: The profile 'lab' reads its API key from $MYKEY, "
+        "which is not set.")
+    cli.assert_key_nowhere(key)
+
+
+# --- profile test -------------------------------------------------------------------------------
+def test_profile_test_reports_the_round_trip(cli, refserver):
+    cli.store().add(Profile(name="home", server=refserver.url + "/v1", model="qwen3-asr",
+                            language="en"))
+    result = cli("profile", "test", "home")
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(
+        re.escape(f"OK: {refserver.url} serves qwen3-asr (models: qwen3-asr); a 1-second "
+                  "test tone took ") + r"\d+\.\d\d s; reply: '.*'\n", result.stdout), \
+        result.stdout
+    (request,) = refserver.requests()
+    assert request["path"] == "/v1/chat/completions"
+    assert request["body"]["model"] == "qwen3-asr"
+    # The profile's language is forced as a transcription would force it.
+    assert request["body"]["messages"][-1] == {"role": "assistant",
+                                               "content": "language English<asr_text>"}
+
+
+def test_profile_test_names_the_served_models_when_the_model_is_missing(cli, refserver):
+    cli.store().add(Profile(name="home", server=refserver.url, model="qwen3-asr-0.6b"))
+    result = cli("profile", "test", "home")
+    assert result.returncode == 1
+    assert assert_one_clean_error_line(result.stderr) == (
+        "desktop-asr: profile test home: Model not found: the server does not serve "
+        "'qwen3-asr-0.6b'; available: qwen3-asr.")
+
+
+def test_profile_test_on_a_closed_port(cli):
+    url = refused_url()
+    cli.store().add(Profile(name="home", server=url))
+    result = cli("profile", "test", "home")
+    assert result.returncode == 1
+    line = assert_one_clean_error_line(result.stderr)
+    host_port = url.removeprefix("http://")
+    assert line == (f"desktop-asr: profile test home: Server unreachable at {host_port}: "
+                    "connection refused (is the server running on that port?).")
+
+
+# --- the command line's contract ----------------------------------------------------------------
+def test_add_edit_list_show_round_trip(cli, tmp_path):
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("not checked here\n")
+    added = cli("profile", "add", "home", "--server", "gpu.lan:30101", "--model", "qwen3-asr",
+                "--language", "zh", "--vocab-list", "tech", "--vocab-list", "names",
+                "--api-style", "transcriptions", "--context", "不二家", "--transport", "url",
+                "--max-chunk-seconds", "60", "--concurrency", "8", "--connect-timeout", "2",
+                "--read-timeout", "90", "--no-asr-options", "--ca-bundle", str(bundle),
+                "--header", "X-Gateway: lab", "--header", "X-Tenant:asr", env=NO_KEYRING)
+    assert added.returncode == 0, added.stderr
+    edited = cli("profile", "edit", "home", "--model", "", "--add-vocab-list", "extra",
+                 "--remove-vocab-list", "tech", "--remove-header", "x-tenant",
+                 "--asr-options", "--no-verify-tls", env=NO_KEYRING)
+    assert edited.returncode == 0, edited.stderr
+    assert edited.stdout == "Updated profile 'home'; no API key.\n"
+    shown = json.loads(cli("profile", "show", "home", "--json", env=NO_KEYRING).stdout)
+    assert shown == {
+        "name": "home", "server": "http://gpu.lan:30101", "model": None,
+        "api_style": "transcriptions", "language": "zh", "vocab_lists": ["names", "extra"],
+        "context": "不二家", "transport": "url", "max_chunk_seconds": 60.0, "concurrency": 8,
+        "connect_timeout": 2.0, "read_timeout": 90.0, "send_asr_options": True,
+        "verify_tls": False, "ca_bundle": str(bundle), "headers": {"X-Gateway": "lab"},
+        "api_key_env": None, "default": True, "api_key": "none",
+    }
+    lab = cli("profile", "add", "lab", "--server", "http://lab:8000", "--api-key-env",
+              "LAB_KEY", "--default", env=NO_KEYRING)
+    assert lab.stdout == ("Added profile 'lab' for http://lab:8000 (the default); API key "
+                          "read from $LAB_KEY when used.\n")
+    listed = json.loads(cli("profile", "list", "--json", env=NO_KEYRING).stdout)
+    assert [(p["name"], p["default"], p["api_key"]) for p in listed] == [
+        ("home", False, "none"), ("lab", True, "env:LAB_KEY")]
+    table = cli("profile", "list", env=NO_KEYRING)
+    assert table.stdout.splitlines() == [
+        "   NAME  SERVER                MODEL           LANGUAGE",
+        "   home  http://gpu.lan:30101  (first served)  zh",
+        "*  lab   http://lab:8000       (first served)  auto",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--concurrency", "0"), "The concurrency must be a whole number from 1 to 64, not 0."),
+        (("--api-key-stdin",), "No API key came on standard input"),
+    ],
+)
+def test_bad_options_are_usage_errors_and_save_nothing(cli, args, words):
+    result = cli("profile", "add", "home", "--server", "h:1", *args, env=NO_KEYRING)
+    assert result.returncode == 2
+    assert words in assert_one_clean_error_line(result.stderr)
+    assert not cli.profiles_file.exists()
+
+
+def test_a_broken_profiles_file_is_explained_and_left_alone(cli):
+    cli.profiles_file.parent.mkdir(parents=True)
+    broken = b'{\n  "schema_version": 1,\n  "profiles": [\n    {"name": "home",,}\n  ]\n}\n'
+    cli.profiles_file.write_bytes(broken)
+    for args in (("profile", "list"), ("profile", "add", "lab", "--server", "h:1")):
+        result = cli(*args, env=NO_KEYRING)
+        assert result.returncode == 1
+        line = assert_one_clean_error_line(result.stderr)
+        assert line.startswith(f"desktop-asr: The profiles file {cli.profiles_file} is not "
+                               "valid JSON: line 4, column")
+    assert cli.profiles_file.read_bytes() == broken

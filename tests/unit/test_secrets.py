@@ -1,0 +1,244 @@
+"""API keys (core/secrets.py) with an in-memory keyring and with keyring's failing backend.
+
+The real Secret Service keyring is exercised by tests/integration/test_cli_profile.py.
+"""
+
+from __future__ import annotations
+
+import keyring.backend
+import keyring.errors
+import pytest
+from keyring.backends import chainer, fail
+
+from desktop_asr.core.errors import InputError, KeyringUnavailableError
+from desktop_asr.core.profiles import Profile
+from desktop_asr.core.secrets import SERVICE, SecretStore, resolve_api_key
+
+KEY = "sk-unit-test-0123456789"
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring in a dict. ``broken`` names the operations that raise."""
+
+    priority = 1
+    viable = False  # never chosen by keyring.get_keyring() for other tests in this process
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+        self.broken: set[str] = set()
+
+    def get_password(self, service: str, username: str) -> str | None:
+        if "get" in self.broken:
+            raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        if "set" in self.broken:
+            raise keyring.errors.PasswordSetError("the collection is read-only")
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if "delete" in self.broken:
+            raise keyring.errors.PasswordDeleteError("permission denied")
+        if (service, username) not in self.entries:
+            raise keyring.errors.PasswordDeleteError("No such password!")
+        del self.entries[(service, username)]
+
+
+class NoBackendsChainer(chainer.ChainerBackend):
+    backends = ()
+    viable = False
+
+
+class ZeroPriorityKeyring(MemoryKeyring):
+    priority = 0
+
+
+@pytest.fixture
+def memory() -> MemoryKeyring:
+    return MemoryKeyring()
+
+
+# --- a working keyring ------------------------------------------------------------------------
+def test_keys_go_to_the_keyring_one_entry_per_profile(memory):
+    secrets = SecretStore(memory)
+    status = secrets.status()
+    assert status.available
+    assert status.reason == ""
+    # keyring's display name: the module's name with _ as spaces, then the class
+    assert status.backend == "test secrets MemoryKeyring"
+    secrets.set("home", KEY)
+    secrets.set("lab", "other")
+    assert memory.entries == {(SERVICE, "profile:home"): KEY,
+                              (SERVICE, "profile:lab"): "other"}
+    assert SERVICE == "desktop-asr"
+    assert secrets.get("home") == KEY
+    assert secrets.get("nobody") is None
+    assert secrets.last_error == ""
+
+
+def test_where_says_where_in_words(memory):
+    secrets = SecretStore(memory)
+    assert secrets.where("home") == "none stored"
+    secrets.set("home", KEY)
+    assert secrets.where("home") == ("stored in the system keyring "
+                                     "(test secrets MemoryKeyring)")
+    assert secrets.source("home") == "keyring"
+    secrets.keep_for_session("lab", KEY)
+    assert secrets.where("lab") == "kept for this session only"
+    assert secrets.source("lab") == "session"
+    assert (SERVICE, "profile:lab") not in memory.entries
+
+
+def test_a_key_kept_for_the_session_wins_until_stored(memory):
+    secrets = SecretStore(memory)
+    secrets.set("home", "old")
+    secrets.keep_for_session("home", "new")
+    assert secrets.get("home") == "new"
+    secrets.set("home", "newest")  # stored: one place for the key again
+    assert secrets.get("home") == "newest"
+    assert secrets.source("home") == "keyring"
+
+
+def test_empty_keys_are_refused(memory):
+    secrets = SecretStore(memory)
+    with pytest.raises(InputError, match="empty"):
+        secrets.set("home", "")
+    with pytest.raises(InputError, match="empty"):
+        secrets.keep_for_session("home", "")
+
+
+def test_delete_forgets_the_key_everywhere(memory):
+    secrets = SecretStore(memory)
+    secrets.set("home", KEY)
+    secrets.keep_for_session("home", "session")
+    assert secrets.delete("home") is True
+    assert memory.entries == {}
+    assert secrets.get("home") is None
+    assert secrets.delete("home") is False  # nothing left: not an error
+
+
+def test_move_follows_a_rename(memory):
+    secrets = SecretStore(memory)
+    secrets.set("home", KEY)
+    assert secrets.move("home", "house") is True
+    assert memory.entries == {(SERVICE, "profile:house"): KEY}
+    assert secrets.move("nothing", "else") is False
+    assert memory.entries == {(SERVICE, "profile:house"): KEY}
+    secrets.keep_for_session("a", "s")
+    assert secrets.move("a", "b") is True
+    assert secrets.get("b") == "s"
+    assert secrets.get("a") is None
+
+
+def test_a_move_that_fails_midway_keeps_the_old_entry(memory):
+    secrets = SecretStore(memory)
+    secrets.set("home", KEY)
+    memory.broken.add("set")
+    with pytest.raises(KeyringUnavailableError) as info:
+        secrets.move("home", "house")
+    assert "stays under the old name" in str(info.value)
+    assert memory.entries == {(SERVICE, "profile:home"): KEY}
+    memory.broken = {"delete"}
+    with pytest.raises(KeyringUnavailableError, match="could not delete the old entry"):
+        secrets.move("home", "house")
+    assert memory.entries[(SERVICE, "profile:house")] == KEY  # copied, and not lost
+
+
+def test_a_keyring_that_refuses_to_store_says_so(memory):
+    secrets = SecretStore(memory)
+    memory.broken.add("set")
+    with pytest.raises(KeyringUnavailableError) as info:
+        secrets.set("home", KEY)
+    assert "could not store the API key: the collection is read-only" in str(info.value)
+    assert "--api-key-env" in str(info.value)
+    assert secrets.last_error.startswith("The system keyring (test secrets MemoryKeyring)")
+    assert memory.entries == {}
+
+
+def test_read_errors_after_the_probe_give_none_and_a_reason(memory):
+    secrets = SecretStore(memory)
+    assert secrets.status().available
+    memory.broken.add("get")  # e.g. the collection got locked after start-up
+    assert secrets.get("home") is None
+    assert "could not be read: Failed to unlock the collection" in secrets.last_error
+    assert secrets.source("home") == "unknown"
+    assert secrets.where("home").startswith("unknown: The system keyring")
+    assert secrets.get("home") is None  # still no crash
+
+
+# --- no usable keyring ------------------------------------------------------------------------
+@pytest.mark.parametrize("backend", [fail.Keyring(), NoBackendsChainer(), ZeroPriorityKeyring()])
+def test_no_usable_keyring_is_explained_and_the_session_still_works(backend):
+    secrets = SecretStore(backend)
+    status = secrets.status()
+    assert not status.available
+    assert status.reason.startswith("No system keyring is available")
+    assert "for this session only" in status.reason
+    assert "--api-key-env VAR" in status.reason
+    with pytest.raises(KeyringUnavailableError) as info:
+        secrets.set("home", KEY)
+    assert str(info.value) == status.reason
+    assert secrets.get("home") is None
+    assert secrets.where("home") == "none stored"
+    secrets.keep_for_session("home", KEY)
+    assert secrets.get("home") == KEY
+    assert secrets.where("home") == "kept for this session only"
+    assert secrets.move("home", "house") is True
+    assert secrets.get("house") == KEY
+    assert secrets.delete("house") is True
+    assert secrets.get("house") is None
+
+
+def test_the_fail_backend_message_names_the_secret_service(monkeypatch):
+    monkeypatch.setattr("sys.platform", "linux")
+    reason = SecretStore(fail.Keyring()).status().reason
+    assert reason == (
+        "No system keyring is available (no Secret Service on D-Bus). The API key can be "
+        "kept for this session only, or read from an environment variable named in the "
+        "profile (--api-key-env VAR).")
+
+
+def test_a_probe_that_raises_makes_the_keyring_unavailable(memory):
+    memory.broken.add("get")
+    status = SecretStore(memory).status()
+    assert not status.available
+    assert status.reason.startswith("The system keyring (test secrets MemoryKeyring) cannot "
+                                    "be used: Failed to unlock the collection.")
+
+
+def test_the_default_backend_is_looked_up_lazily(monkeypatch, memory):
+    calls = []
+    monkeypatch.setattr(keyring, "get_keyring", lambda: calls.append(1) or memory)
+    secrets = SecretStore()
+    assert calls == []
+    secrets.set("home", KEY)
+    assert secrets.get("home") == KEY
+    assert calls == [1]
+
+
+# --- keys never show --------------------------------------------------------------------------
+def test_reprs_never_show_a_key(memory):
+    secrets = SecretStore(memory)
+    secrets.set("home", KEY)
+    secrets.keep_for_session("lab", KEY)
+    secrets.get("home")
+    for text in (repr(secrets), str(secrets), repr(secrets.status()), repr(vars(secrets))):
+        assert KEY not in text
+
+
+# --- which key a profile uses -----------------------------------------------------------------
+def test_resolve_api_key(memory):
+    secrets = SecretStore(memory)
+    home = Profile(name="home", server="h:1")
+    assert resolve_api_key(home, secrets, {}) is None
+    secrets.set("home", KEY)
+    assert resolve_api_key(home, secrets, {}) == KEY
+    from_env = Profile(name="home", server="h:1", api_key_env="MY_KEY")
+    assert resolve_api_key(from_env, secrets, {"MY_KEY": "from-env"}) == "from-env"
+    for environ in ({}, {"MY_KEY": ""}):
+        with pytest.raises(InputError) as info:
+            resolve_api_key(from_env, secrets, environ)
+        assert str(info.value) == ("The profile 'home' reads its API key from $MY_KEY, "
+                                   "which is not set.")
