@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests import dtmf
+from tests.integration.clitools import ROOT, SERVICE, Cli, RealKeyring
 
-ROOT = Path(__file__).resolve().parents[2]
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]
 
 
@@ -21,7 +21,7 @@ def run_cli(tmp_path: Path) -> CliRunner:
     """Run ``python -m desktop_asr ARGS`` as a user would; never with the user's config."""
 
     def run(*args: str, env: dict[str, str] | None = None, timeout: float = 90,
-            ) -> subprocess.CompletedProcess[str]:
+            input: str | None = None) -> subprocess.CompletedProcess[str]:
         full_env = {
             **os.environ,
             "XDG_CONFIG_HOME": str(tmp_path / "config"),
@@ -33,7 +33,7 @@ def run_cli(tmp_path: Path) -> CliRunner:
         return subprocess.run(
             [sys.executable, "-m", "desktop_asr", *args],
             cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout,
-            stdin=subprocess.DEVNULL, check=False,
+            input=input, stdin=subprocess.DEVNULL if input is None else None, check=False,
         )
 
     return run
@@ -58,3 +58,25 @@ def assert_one_clean_error_line(stderr: str) -> str:
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert len(lines) == 1, stderr
     return lines[0]
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path)
+
+
+@pytest.fixture
+def real_keyring() -> Iterator[RealKeyring]:
+    """The real keyring, or a skip when there is none; entries the test looked at are
+    deleted afterwards."""
+    from keyring.backends import SecretService
+
+    backend = SecretService.Keyring()
+    try:
+        assert backend.priority > 0
+        backend.get_password(SERVICE, "probe:tests")
+    except Exception as exc:
+        pytest.skip(f"no Secret Service keyring (run the tests with tests/run.sh): {exc}")
+    keyring = RealKeyring(backend)
+    yield keyring
+    keyring.clean_up()
