@@ -13,8 +13,9 @@ from desktop_asr import __version__
 
 def build_parser() -> argparse.ArgumentParser:
     from desktop_asr.cli import history_cmd, profile_cmd, transcribe_cmd, vocab_cmd
+    from desktop_asr.cli.common import OneLineParser
 
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="desktop-asr",
         description="Speech to text through your own Qwen3-ASR server. "
         "Without a command, opens the desktop app.",

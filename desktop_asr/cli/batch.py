@@ -56,6 +56,12 @@ async def run_inputs(plan: RunPlan, inputs: list[Input], output: Output,
     settings = plan.settings
     outcomes: list[Outcome] = []
     written: set[Path] = set()
+    # A missing or unreadable file is reported without asking the server anything.
+    problems = await asyncio.gather(*(asyncio.to_thread(_check, i.source, settings)
+                                      for i in inputs))
+    if all(problems):
+        return [_finish(plan, item, Outcome(item.source, error=problem), None)
+                for item, problem in zip(inputs, problems, strict=True)]
     async with AsrClient(plan.config) as client:
         if settings.model is None:
             try:
@@ -68,21 +74,24 @@ async def run_inputs(plan: RunPlan, inputs: list[Input], output: Output,
             settings = replace(settings, model=models[0])
         limiter = asyncio.Semaphore(settings.concurrency)
         streaming = settings.stream
-        tasks = [] if streaming else [
-            asyncio.create_task(_transcribe(client, i.source, settings, limiter))
-            for i in inputs
-        ]
+        tasks = {} if streaming else {
+            n: asyncio.create_task(_transcribe(client, i.source, settings, limiter))
+            for n, i in enumerate(inputs) if not problems[n]
+        }
         for n, item in enumerate(inputs):
             try:
-                if streaming:  # one at a time so the streamed text stays readable
+                if problems[n]:
+                    outcome = Outcome(item.source, error=problems[n])
+                elif streaming:  # one at a time so the streamed text stays readable
                     outcome = await _transcribe(client, item.source, settings, limiter)
                 else:
                     outcome = await tasks[n]
             except asyncio.CancelledError:
-                for task in tasks:
+                for task in tasks.values():
                     task.cancel()
                 raise
-            outcome = _finish(plan, item, outcome, history)
+            # Inputs that never reached the server are not kept in the history.
+            outcome = _finish(plan, item, outcome, None if problems[n] else history)
             outcomes.append(outcome)
             if outcome.transcript is None:
                 continue
@@ -117,6 +126,15 @@ def _finish(plan: RunPlan, item: Input, outcome: Outcome,
     except AsrError as exc:
         print(f"desktop-asr: warning: not kept in the history: {exc}", file=sys.stderr)
     return outcome
+
+
+def _check(source: str, settings: TranscriptionSettings) -> str:
+    """Why ``source`` cannot be transcribed (a missing, empty or non-audio file), or ""."""
+    try:
+        TranscriptionJob(source, settings).prepare()
+    except AsrError as exc:
+        return str(exc)
+    return ""
 
 
 async def _transcribe(client: AsrClient, source: str, settings: TranscriptionSettings,

@@ -9,8 +9,9 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
+from desktop_asr.cli.common import fail
 from desktop_asr.core.errors import AsrError
 from desktop_asr.core.export import FORMATS, export
 from desktop_asr.core.history import HistoryEntry, HistoryStore, Retention
@@ -20,14 +21,6 @@ LIST_LIMIT = 20
 SUMMARY_CHARS = 60
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """Usage errors as one line on stderr (exit 2), like every other failure."""
-
-    def error(self, message: str) -> NoReturn:
-        action = self.prog.removeprefix("desktop-asr ").strip()
-        self.exit(2, f"desktop-asr: {action}: {message} (see --help)\n")
-
-
 def add_parser(commands: Any) -> None:
     p: argparse.ArgumentParser = commands.add_parser(
         "history", help="past transcriptions: list, search, show, export, delete",
@@ -35,8 +28,7 @@ def add_parser(commands: Any) -> None:
         "a database under the user data folder.",
     )
     p.set_defaults(run=lambda args: _usage(p))
-    actions = p.add_subparsers(dest="history_action", metavar="ACTION",
-                               parser_class=OneLineParser)
+    actions = p.add_subparsers(dest="history_action", metavar="ACTION")
 
     sp = actions.add_parser("list", help="the newest entries first")
     sp.add_argument("--limit", type=entry_count, default=LIST_LIMIT, metavar="N",
@@ -112,11 +104,6 @@ def with_store(action: Callable[[HistoryStore, argparse.Namespace], int],
             return fail(str(exc))
 
     return run
-
-
-def fail(message: str, status: int = 1) -> int:
-    print(f"desktop-asr: {message}", file=sys.stderr)
-    return status
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:

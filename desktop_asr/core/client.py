@@ -338,7 +338,7 @@ class AsrClient:
                 f"The server at {where} took too long to answer{_read_timeout(exc)}.",
                 details=text)
         if isinstance(exc, httpx.ConnectError):
-            causes = _causes(exc)
+            causes = exception_chain(exc)
             low = " ".join([text, *(str(c) for c in causes)]).lower()
             if "certificate" in low or "ssl" in low or "tls" in low:
                 return ServerError(f"TLS failed with {where}: {_tls_reason(low)}",
@@ -384,7 +384,7 @@ def _tls_reason(low: str) -> str:
     return "the server's certificate is not trusted or the connection is not TLS."
 
 
-def _causes(exc: BaseException) -> list[BaseException]:
+def exception_chain(exc: BaseException) -> list[BaseException]:
     """The chain of exceptions behind ``exc`` (httpx wraps the OS error)."""
     chain: list[BaseException] = []
     current = exc.__cause__ or exc.__context__

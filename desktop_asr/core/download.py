@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 import httpx
 
 from desktop_asr import __version__
+from desktop_asr.core.client import exception_chain
 from desktop_asr.core.errors import InputError
 
 CHUNK_BYTES = 256 * 1024
@@ -126,7 +127,7 @@ def _describe(exc: httpx.HTTPError, where: str, connect_timeout: float,
         return InputError(f"{prefix} {where} stopped sending data for {read_timeout:g} s.",
                           details=text)
     if isinstance(exc, httpx.ConnectError):
-        causes = _causes(exc)
+        causes = exception_chain(exc)
         low = " ".join([text, *(str(c) for c in causes)]).lower()
         if any(isinstance(c, ssl.SSLError) for c in causes) or "ssl" in low:
             return InputError(f"{prefix} the secure connection to {where} failed (its "
@@ -150,12 +151,3 @@ def _describe(exc: httpx.HTTPError, where: str, connect_timeout: float,
         return InputError(f"{prefix} only http and https URLs can be downloaded.",
                           details=text)
     return InputError(f"{prefix} {text}.", details=text)
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    chain: list[BaseException] = []
-    current = exc.__cause__ or exc.__context__
-    while current is not None and current not in chain and len(chain) < 10:
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    return chain

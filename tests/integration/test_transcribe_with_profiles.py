@@ -180,18 +180,23 @@ def test_history_keeps_runs_finds_them_and_reruns_with_another_profile(
     assert result.returncode == 1  # the broken file failed, the others were written
     assert "==> " in result.stdout
 
+    failed = cli("transcribe", str(english), "--model", "whisper-9", env=NO_KEYRING)
+    assert failed.returncode == 1
+
     with history(cli) as store:
-        entries = {e.source.rsplit("/", 1)[-1]: e for e in store.list()}
-    assert set(entries) == {"standup.wav", "meeting.flac", "broken.mp3"}
-    assert entries["standup.wav"].text == "123 4567"
-    assert entries["standup.wav"].status == "done"
-    assert entries["standup.wav"].profile == "home"
-    assert entries["meeting.flac"].text == "一二三四五"
-    assert entries["meeting.flac"].language == "Chinese"
-    assert entries["broken.mp3"].status == "failed"
-    reason = entries["broken.mp3"].error
-    assert reason  # the same reason in words that the command printed
-    assert result.stderr == f"desktop-asr: {broken}: {reason}\n"
+        entries = {(e.source.rsplit("/", 1)[-1], e.status): e for e in store.list()}
+    # The broken file never reached the server: it is reported, not kept.
+    assert set(entries) == {("standup.wav", "done"), ("meeting.flac", "done"),
+                            ("standup.wav", "failed")}
+    assert result.stderr.startswith(f"desktop-asr: {broken}: ")
+    done = entries["standup.wav", "done"]
+    assert done.text == "123 4567"
+    assert done.profile == "home"
+    assert entries["meeting.flac", "done"].text == "一二三四五"
+    assert entries["meeting.flac", "done"].language == "Chinese"
+    reason = entries["standup.wav", "failed"].error
+    assert "whisper-9" in reason  # the same reason in words that the command printed
+    assert failed.stderr == f"desktop-asr: {english}: {reason}\n"
 
     found = cli("history", "search", "二三四", "--json")
     assert found.returncode == 0, found.stderr
@@ -200,7 +205,7 @@ def test_history_keeps_runs_finds_them_and_reruns_with_another_profile(
     assert [e["text"] for e in json.loads(found.stdout)] == ["123 4567"]
 
     assert other.requests() == []
-    rerun = cli("history", "rerun", str(entries["standup.wav"].id), "--profile", "lab",
+    rerun = cli("history", "rerun", str(done.id), "--profile", "lab",
                 env=NO_KEYRING)
     assert rerun.returncode == 0, rerun.stderr
     assert rerun.stdout == "123 4567\n"
@@ -208,13 +213,13 @@ def test_history_keeps_runs_finds_them_and_reruns_with_another_profile(
     with history(cli) as store:
         newest = store.list(limit=1)[0]
     assert newest.profile == "lab"
-    assert newest.source == entries["standup.wav"].source
+    assert newest.source == done.source
     assert newest.text == "123 4567"
 
     skipped = cli("transcribe", str(english), "--no-history", env=NO_KEYRING)
     assert skipped.returncode == 0
     with history(cli) as store:
-        assert store.count() == 4
+        assert store.count() == 4  # two done, one failed, one rerun
 
 
 def test_a_damaged_history_does_not_stop_a_transcription(cli, refserver, make_audio):
