@@ -1,0 +1,271 @@
+"""The app's queue of transcriptions: dropped files, URLs and recordings, run off the UI
+thread on one asyncio loop, each kept in the history from the moment it starts.
+
+An item whose server could not be reached (down, timing out, overloaded) stays *waiting*:
+its history entry stays pending, and it is retried by itself with growing pauses (and at
+once with Retry, or when the app starts again). Errors that waiting cannot mend (a
+rejected key, a corrupt file) end the item as failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop_asr.core.client import AsrClient
+from desktop_asr.core.errors import AsrError, CancelledError
+from desktop_asr.core.history import HistoryStore
+from desktop_asr.core.run_plan import RunPlan
+from desktop_asr.core.transcribe import JobEvent, JobProgress, PartialText, TranscriptionJob
+from desktop_asr.core.transcript import Transcript
+
+QUEUED, RUNNING, WAITING, DONE, FAILED, CANCELLED = (
+    "queued", "running", "waiting", "done", "failed", "cancelled")
+RETRY_DELAYS = (5.0, 10.0, 20.0, 40.0, 60.0)  # seconds before retries of a waiting item
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """A snapshot of one item; the queue sends a new one with every change."""
+
+    id: int
+    source: str  # what is transcribed: a path or an http(s) URL
+    label: str  # what the history and the window call it
+    kind: str  # "file" | "url" | "recording"
+    profile: str | None = None  # None: the default profile when it starts
+    status: str = QUEUED
+    progress: float | None = None  # 0..1 when known
+    error: str = ""
+    details: str = ""
+    history_id: int | None = None
+    audio_path: Path | None = None  # a recording's file
+    transcript: Transcript | None = None
+    attempts: int = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (DONE, FAILED, CANCELLED)
+
+
+PlanFactory = Callable[[str | None], RunPlan]  # profile name (None: default) -> plan
+
+
+class TranscriptionQueue(QObject):
+    """Runs items ``parallel`` at a time. Signals arrive on the UI thread."""
+
+    itemAdded = Signal(object)  # QueueItem
+    itemChanged = Signal(object)  # QueueItem
+    itemFinished = Signal(object)  # QueueItem (done, failed or cancelled)
+    partialText = Signal(int, int, str)  # item id, chunk index, the chunk's text so far
+    _scheduleTimer = Signal(int, float)  # from the loop thread to the UI thread
+
+    def __init__(self, plan_for: PlanFactory, history: HistoryStore | None, *,
+                 parallel: int = 2, retry_delays: tuple[float, ...] = RETRY_DELAYS,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._plan_for = plan_for
+        self._history = history
+        self._retry_delays = retry_delays
+        self._ids = itertools.count(1)
+        self._items: dict[int, QueueItem] = {}
+        self._jobs: dict[int, TranscriptionJob] = {}
+        self._futures: dict[int, object] = {}
+        self._timers: dict[int, QTimer] = {}
+        self._lock = threading.Lock()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever,
+                                        name="transcription-queue", daemon=True)
+        self._thread.start()
+        self._slots = asyncio.Semaphore(parallel)
+        self._scheduleTimer.connect(self._arm_retry)
+
+    # --- adding and controlling -----------------------------------------------------------
+    def add(self, source: str, *, kind: str = "", label: str = "", profile: str | None = None,
+            audio_path: Path | None = None, history_id: int | None = None) -> QueueItem:
+        if not kind:
+            kind = "url" if source.lower().startswith(("http://", "https://")) else "file"
+        if not label:
+            label = source if kind != "file" else str(Path(source).absolute())
+        item = QueueItem(next(self._ids), source, label, kind, profile,
+                         audio_path=audio_path, history_id=history_id)
+        self._set(item, announce=False)
+        self.itemAdded.emit(item)
+        self._start(item)
+        return item
+
+    def items(self) -> list[QueueItem]:
+        with self._lock:
+            return list(self._items.values())
+
+    def item(self, item_id: int) -> QueueItem:
+        with self._lock:
+            return self._items[item_id]
+
+    def active_count(self) -> int:
+        return sum(not i.finished for i in self.items())
+
+    def cancel(self, item_id: int) -> None:
+        item = self.item(item_id)
+        if item.finished:
+            return
+        timer = self._timers.pop(item_id, None)
+        if timer is not None:
+            timer.stop()
+        job = self._jobs.get(item_id)
+        if job is not None:
+            job.cancel()
+        future = self._futures.get(item_id)
+        if future is not None:
+            self._loop.call_soon_threadsafe(future.cancel)  # type: ignore[attr-defined]
+        if item.status in (QUEUED, WAITING) or job is None:
+            self._end_cancelled(item_id)
+
+    def retry(self, item_id: int) -> None:
+        """Try a waiting or failed item again now."""
+        item = self.item(item_id)
+        if item.status not in (WAITING, FAILED):
+            return
+        timer = self._timers.pop(item_id, None)
+        if timer is not None:
+            timer.stop()
+        item = replace(item, status=QUEUED, progress=None)
+        self._set(item)
+        self._start(item)
+
+    def retry_waiting(self) -> None:
+        for item in self.items():
+            if item.status == WAITING:
+                self.retry(item.id)
+
+    def shutdown(self) -> None:
+        """Cancel what runs and stop the loop (the app is quitting). Pending history
+        entries stay pending, to be retried at the next start."""
+        for job in list(self._jobs.values()):
+            job.cancel()
+        for timer in self._timers.values():
+            timer.stop()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+
+    # --- running (on the loop thread) -----------------------------------------------------
+    def _start(self, item: QueueItem) -> None:
+        future = asyncio.run_coroutine_threadsafe(self._run(item.id), self._loop)
+        self._futures[item.id] = future
+
+    async def _run(self, item_id: int) -> None:
+        try:
+            async with self._slots:
+                await self._transcribe(item_id)
+        except asyncio.CancelledError:
+            self._end_cancelled(item_id)
+        finally:
+            self._jobs.pop(item_id, None)
+
+    async def _transcribe(self, item_id: int) -> None:
+        item = self.item(item_id)
+        if item.finished:
+            return
+        item = replace(item, status=RUNNING, progress=None, error="", details="",
+                       attempts=item.attempts + 1)
+        self._set(item)
+        try:
+            plan = self._plan_for(item.profile)
+            job = TranscriptionJob(item.source, plan.settings,
+                                   listener=lambda event: self._on_event(item_id, event))
+            self._jobs[item_id] = job
+            await asyncio.to_thread(job.prepare)  # a file that is not audio ends here
+            item = self._remember(item, plan)
+            async with AsrClient(plan.config) as client:
+                transcript = await job.run(client)
+        except CancelledError:
+            self._end_cancelled(item_id)
+            return
+        except AsrError as exc:
+            self._failed(item_id, exc)
+            return
+        except Exception as exc:  # a bug: still an ended item, in words
+            self._failed(item_id, AsrError(f"Unexpected error: {exc.__class__.__name__}: "
+                                           f"{exc}", details=repr(exc)))
+            return
+        item = self.item(item_id)
+        if self._history is not None and item.history_id is not None:
+            try:
+                self._history.mark_done(item.history_id, transcript, profile=item.profile)
+            except AsrError as exc:
+                item = replace(item, details=f"Not kept in the history: {exc}")
+        item = replace(item, status=DONE, progress=1.0, transcript=transcript)
+        self._set(item)
+        self.itemFinished.emit(item)
+
+    def _remember(self, item: QueueItem, plan: RunPlan) -> QueueItem:
+        """The profile really used, and a pending history entry before anything is sent."""
+        item = replace(item, profile=plan.profile_name)
+        if self._history is not None and item.history_id is None:
+            try:
+                entry_id = self._history.add_pending(item.label, item.kind, item.profile,
+                                                     audio_path=item.audio_path)
+                item = replace(item, history_id=entry_id)
+            except AsrError as exc:
+                item = replace(item, details=f"Not kept in the history: {exc}")
+        self._set(item)
+        return item
+
+    def _failed(self, item_id: int, exc: AsrError) -> None:
+        item = self.item(item_id)
+        if exc.retryable and item.attempts <= len(self._retry_delays) + 1:
+            # The server may be back soon: wait, retry, keep the entry pending.
+            item = replace(item, status=WAITING, error=str(exc), details=exc.details)
+            self._set(item)
+            delay = self._retry_delays[min(item.attempts, len(self._retry_delays)) - 1]
+            self._schedule_retry(item_id, delay)
+            return
+        if self._history is not None and item.history_id is not None:
+            with contextlib.suppress(AsrError):  # the item shows the failure anyway
+                self._history.mark_failed(item.history_id, str(exc))
+        item = replace(item, status=FAILED, error=str(exc), details=exc.details)
+        self._set(item)
+        self.itemFinished.emit(item)
+
+    def _schedule_retry(self, item_id: int, delay: float) -> None:
+        # Timers live on the UI thread: hop there through a queued signal.
+        self._scheduleTimer.emit(item_id, delay)
+
+    def _arm_retry(self, item_id: int, delay: float) -> None:
+        if self.item(item_id).status != WAITING:
+            return
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda: self.retry(item_id))
+        self._timers[item_id] = timer
+        timer.start(int(delay * 1000))
+
+    def _end_cancelled(self, item_id: int) -> None:
+        item = self.item(item_id)
+        if item.finished:
+            return
+        item = replace(item, status=CANCELLED, progress=None)
+        self._set(item)
+        self.itemFinished.emit(item)
+
+    def _on_event(self, item_id: int, event: JobEvent) -> None:
+        if isinstance(event, JobProgress):
+            item = self.item(item_id)
+            fraction = None
+            if event.seconds_total:
+                fraction = min(1.0, event.seconds_done / event.seconds_total)
+            self._set(replace(item, progress=fraction))
+        elif isinstance(event, PartialText):
+            self.partialText.emit(item_id, event.chunk_index, event.text)
+
+    def _set(self, item: QueueItem, *, announce: bool = True) -> None:
+        with self._lock:
+            self._items[item.id] = item
+        if announce:
+            self.itemChanged.emit(item)

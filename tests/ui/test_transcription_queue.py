@@ -1,0 +1,152 @@
+"""The app's transcription queue against the real reference server and a real history
+database: items complete off the UI thread, a server that is down leaves them waiting
+(pending in the history) until it is back, hopeless ones fail in words, cancel works."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from keyring.backends import fail
+
+from desktop_asr.core.history import HistoryStore
+from desktop_asr.core.profiles import Profile, ProfileStore
+from desktop_asr.core.run_plan import Stores, plan_run
+from desktop_asr.core.secrets import SecretStore
+from desktop_asr.core.vocabulary_store import VocabularyStore
+from desktop_asr.ui.transcription_queue import (
+    CANCELLED,
+    DONE,
+    FAILED,
+    WAITING,
+    TranscriptionQueue,
+)
+from tests import dtmf
+
+
+def closed_port_url() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}"
+
+
+@pytest.fixture
+def stores(tmp_path: Path) -> Stores:
+    return Stores(ProfileStore(tmp_path / "profiles.json"), SecretStore(backend=fail.Keyring()),
+                  VocabularyStore(tmp_path / "vocabulary.json"))
+
+
+@pytest.fixture
+def history(tmp_path: Path):
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def make_queue(stores, history, qtbot):
+    made = []
+
+    def make(**kwargs) -> TranscriptionQueue:
+        queue = TranscriptionQueue(lambda name: plan_run(stores, profile_name=name), history,
+                                   **kwargs)
+        made.append(queue)
+        return queue
+
+    yield make
+    for queue in made:
+        queue.shutdown()
+
+
+def audio(tmp_path: Path, name: str, text: str) -> Path:
+    return dtmf.write_audio(tmp_path / name, dtmf.synthesize(text), 16000)
+
+
+def wait_finished(qtbot, queue, item_id, timeout=20000):
+    qtbot.waitUntil(lambda: queue.item(item_id).finished, timeout=timeout)
+    return queue.item(item_id)
+
+
+def test_items_are_transcribed_and_kept_in_the_history(stores, history, make_queue, refserver,
+                                                       tmp_path, qtbot):
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+    queue = make_queue()
+    finished = []
+    queue.itemFinished.connect(finished.append)
+    first = queue.add(str(audio(tmp_path, "a.wav", "123")))
+    second = queue.add(str(audio(tmp_path, "b.flac", "*45")))
+    qtbot.waitUntil(lambda: len(finished) == 2, timeout=20000)
+
+    done = {item.id: item for item in finished}
+    assert {i.status for i in done.values()} == {DONE}
+    assert done[first.id].transcript.text == "123"
+    assert done[second.id].transcript.text == "四五"
+    assert done[first.id].profile == "home"
+    entry = history.get(done[first.id].history_id)
+    assert (entry.status, entry.text, entry.profile) == ("done", "123", "home")
+    assert entry.source == str(tmp_path / "a.wav")
+
+
+def test_a_server_that_is_down_leaves_items_waiting_until_it_is_back(
+        stores, history, make_queue, refserver, tmp_path, qtbot):
+    stores.profiles.add(Profile(name="home", server=closed_port_url()))
+    queue = make_queue(retry_delays=(3600.0,))  # no retry by itself during this test
+    item = queue.add(str(audio(tmp_path, "a.wav", "77")))
+    qtbot.waitUntil(lambda: queue.item(item.id).status == WAITING, timeout=20000)
+    waiting = queue.item(item.id)
+    assert "refused" in waiting.error
+    assert history.get(waiting.history_id).status == "pending"  # on disk, not lost
+
+    stores.profiles.update(Profile(name="home", server=refserver.url))  # the server is back
+    queue.retry(item.id)
+    done = wait_finished(qtbot, queue, item.id)
+    assert done.status == DONE
+    assert done.transcript.text == "77"
+    assert done.history_id == waiting.history_id  # the same entry, now done
+    assert history.get(done.history_id).text == "77"
+
+
+def test_waiting_items_retry_by_themselves(stores, make_queue, refserver, tmp_path, qtbot):
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+    # More 503s than the client's own retries: the item waits, then retries by itself.
+    refserver.configure(fail_next=[{"count": 4, "status": 503}])
+    queue = make_queue(retry_delays=(0.2,))
+    statuses = []
+    queue.itemChanged.connect(lambda item: statuses.append(item.status))
+    item = queue.add(str(audio(tmp_path, "a.wav", "5")))
+    done = wait_finished(qtbot, queue, item.id)
+    assert done.status == DONE
+    assert WAITING in statuses
+    assert done.attempts == 2
+    assert done.transcript.text == "5"
+
+
+def test_hopeless_items_fail_in_words(stores, history, make_queue, make_refserver, tmp_path,
+                                      qtbot):
+    server = make_refserver(api_key="sk-right")
+    stores.profiles.add(Profile(name="home", server=server.url))
+    queue = make_queue()
+    rejected = queue.add(str(audio(tmp_path, "a.wav", "1")))
+    broken = tmp_path / "broken.mp3"
+    broken.write_bytes(b"no audio here" * 100)
+    corrupt = queue.add(str(broken))
+
+    item = wait_finished(qtbot, queue, rejected.id)
+    assert item.status == FAILED
+    assert "API key" in item.error
+    assert history.get(item.history_id).status == "failed"
+    item = wait_finished(qtbot, queue, corrupt.id)
+    assert item.status == FAILED
+    assert "not an audio or video file" in item.error
+    assert item.history_id is None  # it never reached the server: not in the history
+
+
+def test_cancel_stops_a_running_item(stores, make_queue, refserver, tmp_path, qtbot):
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+    refserver.configure(mode="hang")
+    queue = make_queue()
+    item = queue.add(str(audio(tmp_path, "a.wav", "9")))
+    qtbot.waitUntil(lambda: refserver.stats().get("in_flight", 0) >= 1, timeout=20000)
+    queue.cancel(item.id)
+    assert wait_finished(qtbot, queue, item.id, timeout=5000).status == CANCELLED
