@@ -1,0 +1,1 @@
+"""Microphone capture streamed to disk, input devices, level metering (no Qt)."""

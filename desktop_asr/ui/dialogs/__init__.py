@@ -1,0 +1,1 @@
+"""Dialogs of the app: one dialog per module."""

@@ -1,0 +1,157 @@
+"""The transcription queue as the user sees it: one row per file, link or recording, with
+its progress, its state in words, and Cancel / Retry."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_asr.ui.transcription_queue import (
+    CANCELLED,
+    DONE,
+    FAILED,
+    QUEUED,
+    RUNNING,
+    WAITING,
+    QueueItem,
+    TranscriptionQueue,
+)
+
+
+def display_name(item: QueueItem) -> str:
+    if item.kind == "url":
+        return item.label
+    if item.kind == "recording":
+        return item.label
+    return item.label.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+class QueueRow(QWidget):
+    cancelRequested = Signal(int)
+    retryRequested = Signal(int)
+    openRequested = Signal(int)
+
+    def __init__(self, item: QueueItem, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.item_id = item.id
+        self.name = QLabel()
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.progress = QProgressBar()
+        self.progress.setMaximumHeight(10)
+        self.progress.setTextVisible(False)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.retry_button = QPushButton(self.tr("Retry"))
+        self.open_button = QPushButton(self.tr("Show"))
+        self.cancel_button.clicked.connect(lambda: self.cancelRequested.emit(self.item_id))
+        self.retry_button.clicked.connect(lambda: self.retryRequested.emit(self.item_id))
+        self.open_button.clicked.connect(lambda: self.openRequested.emit(self.item_id))
+        top = QHBoxLayout()
+        top.addWidget(self.name, 1)
+        top.addWidget(self.open_button)
+        top.addWidget(self.retry_button)
+        top.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        self.update_item(item)
+
+    def update_item(self, item: QueueItem) -> None:
+        self.name.setText(display_name(item))
+        self.name.setToolTip(item.label)
+        self.status.setText(self._status_text(item))
+        self.status.setToolTip(item.details)
+        if item.status == RUNNING and item.progress is not None:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(item.progress * 1000))
+        elif item.status in (RUNNING, QUEUED):
+            self.progress.setRange(0, 0)  # busy
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(1000 if item.status == DONE else 0)
+        self.progress.setVisible(item.status in (RUNNING, QUEUED, DONE))
+        self.cancel_button.setVisible(item.status in (QUEUED, RUNNING, WAITING))
+        self.retry_button.setVisible(item.status in (WAITING, FAILED))
+        self.open_button.setVisible(item.status == DONE)
+
+    def _status_text(self, item: QueueItem) -> str:
+        if item.status == QUEUED:
+            return self.tr("Waiting for its turn")
+        if item.status == RUNNING:
+            if item.progress is None:
+                return self.tr("Transcribing…")
+            return self.tr("Transcribing… {0}%").format(int(item.progress * 100))
+        if item.status == WAITING:
+            return self.tr("Not sent yet, will retry: {0}").format(item.error)
+        if item.status == DONE:
+            text = item.transcript.text if item.transcript is not None else ""
+            first = text.strip().splitlines()[0] if text.strip() else self.tr("(no speech)")
+            return first if len(first) <= 80 else first[:79] + "…"
+        if item.status == FAILED:
+            return self.tr("Failed: {0}").format(item.error)
+        if item.status == CANCELLED:
+            return self.tr("Cancelled")
+        return item.status
+
+
+class QueueView(QScrollArea):
+    """Rows for the items of ``queue``, newest at the bottom."""
+
+    openRequested = Signal(int)  # a finished item's id
+
+    def __init__(self, queue: TranscriptionQueue, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.queue = queue
+        self.setWidgetResizable(True)
+        self._body = QWidget()
+        self._layout = QVBoxLayout(self._body)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addStretch(1)
+        self.setWidget(self._body)
+        self.rows: dict[int, QueueRow] = {}
+        self.empty = QLabel(self.tr("Nothing is being transcribed."))
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._layout.insertWidget(0, self.empty)
+        queue.itemAdded.connect(self._add)
+        queue.itemChanged.connect(self._change)
+        for item in queue.items():
+            self._add(item)
+
+    def _add(self, item: QueueItem) -> None:
+        if item.id in self.rows:
+            return
+        row = QueueRow(item)
+        row.cancelRequested.connect(self.queue.cancel)
+        row.retryRequested.connect(self.queue.retry)
+        row.openRequested.connect(self.openRequested)
+        self.rows[item.id] = row
+        self._layout.insertWidget(self._layout.count() - 1, row)
+        self.empty.hide()
+        self.ensureWidgetVisible(row)
+
+    def _change(self, item: QueueItem) -> None:
+        row = self.rows.get(item.id)
+        if row is None:
+            self._add(item)
+        else:
+            row.update_item(item)
+
+    def clear_finished(self) -> None:
+        for item_id, row in list(self.rows.items()):
+            if self.queue.item(item_id).finished:
+                row.deleteLater()
+                del self.rows[item_id]
+        self.empty.setVisible(not self.rows)

@@ -1,0 +1,91 @@
+"""The drop zone takes real drag-and-drop events: files, folders (expanded to their media
+files), and links from a browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from desktop_asr.ui.widgets.drop_zone import DropZone, expand_path
+
+
+def mime_with(urls: list[QUrl] | None = None, text: str | None = None) -> QMimeData:
+    mime = QMimeData()
+    if urls is not None:
+        mime.setUrls(urls)
+    if text is not None:
+        mime.setText(text)
+    return mime
+
+
+def drop(widget: DropZone, mime: QMimeData) -> tuple[bool, bool]:
+    """Send a drag-enter then a drop, as the windowing system does; (entered, dropped)."""
+    centre = widget.rect().center()
+    enter = QDragEnterEvent(QPointF(centre), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, enter)
+    entered = enter.isAccepted()
+    event = QDropEvent(QPointF(centre), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, event)
+    return entered, event.isAccepted()
+
+
+def test_dropped_files_are_emitted_in_order(qtbot, tmp_path: Path):
+    zone = DropZone()
+    qtbot.addWidget(zone)
+    files = [tmp_path / "b.m4a", tmp_path / "a.wav"]
+    for f in files:
+        f.write_bytes(b"x")
+    with qtbot.waitSignal(zone.sourcesDropped) as blocker:
+        entered, dropped = drop(zone, mime_with([QUrl.fromLocalFile(str(f)) for f in files]))
+    assert entered
+    assert dropped
+    assert blocker.args == [[str(files[0]), str(files[1])]]
+
+
+def test_a_folder_brings_its_media_files_only(qtbot, tmp_path: Path):
+    folder = tmp_path / "meetings"
+    (folder / "march").mkdir(parents=True)
+    for name in ("z.mp3", "notes.txt", ".hidden.wav", "march/a.MP4", "march/cover.jpg"):
+        (folder / name).write_bytes(b"x")
+    assert expand_path(folder) == [str(folder / "march" / "a.MP4"), str(folder / "z.mp3")]
+    zone = DropZone()
+    qtbot.addWidget(zone)
+    with qtbot.waitSignal(zone.sourcesDropped) as blocker:
+        drop(zone, mime_with([QUrl.fromLocalFile(str(folder))]))
+    assert blocker.args == [[str(folder / "march" / "a.MP4"), str(folder / "z.mp3")]]
+
+
+def test_links_from_a_browser_are_taken_as_urls(qtbot):
+    zone = DropZone()
+    qtbot.addWidget(zone)
+    with qtbot.waitSignal(zone.sourcesDropped) as blocker:
+        drop(zone, mime_with([QUrl("https://example.org/talk.mp3")]))
+    assert blocker.args == [["https://example.org/talk.mp3"]]
+    with qtbot.waitSignal(zone.sourcesDropped) as blocker:
+        drop(zone, mime_with(text="https://example.org/a.ogg\nhttp://example.org/b.wav"))
+    assert blocker.args == [["https://example.org/a.ogg", "http://example.org/b.wav"]]
+
+
+def test_other_drops_are_refused(qtbot):
+    zone = DropZone()
+    qtbot.addWidget(zone)
+    emitted = []
+    zone.sourcesDropped.connect(emitted.append)
+    entered, dropped = drop(zone, mime_with(text="just some words"))
+    assert not entered
+    assert not dropped
+    assert emitted == []
+
+
+def test_choose_files_uses_the_chooser(qtbot, tmp_path: Path):
+    chosen = [str(tmp_path / "x.flac")]
+    zone = DropZone(choose_files=lambda parent: chosen)
+    qtbot.addWidget(zone)
+    with qtbot.waitSignal(zone.sourcesDropped) as blocker:
+        zone.choose_button.click()
+    assert blocker.args == [chosen]
