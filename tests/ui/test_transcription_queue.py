@@ -4,59 +4,17 @@ database: items complete off the UI thread, a server that is down leaves them wa
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
-import pytest
-from keyring.backends import fail
-
-from desktop_asr.core.history import HistoryStore
-from desktop_asr.core.profiles import Profile, ProfileStore
-from desktop_asr.core.run_plan import Stores, plan_run
-from desktop_asr.core.secrets import SecretStore
-from desktop_asr.core.vocabulary_store import VocabularyStore
+from desktop_asr.core.profiles import Profile
 from desktop_asr.ui.transcription_queue import (
     CANCELLED,
     DONE,
     FAILED,
     WAITING,
-    TranscriptionQueue,
 )
 from tests import dtmf
-
-
-def closed_port_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{s.getsockname()[1]}"
-
-
-@pytest.fixture
-def stores(tmp_path: Path) -> Stores:
-    return Stores(ProfileStore(tmp_path / "profiles.json"), SecretStore(backend=fail.Keyring()),
-                  VocabularyStore(tmp_path / "vocabulary.json"))
-
-
-@pytest.fixture
-def history(tmp_path: Path):
-    store = HistoryStore(tmp_path / "history.sqlite3")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def make_queue(stores, history, qtbot):
-    made = []
-
-    def make(**kwargs) -> TranscriptionQueue:
-        queue = TranscriptionQueue(lambda name: plan_run(stores, profile_name=name), history,
-                                   **kwargs)
-        made.append(queue)
-        return queue
-
-    yield make
-    for queue in made:
-        queue.shutdown()
+from tests.ui.conftest import closed_port_url
 
 
 def audio(tmp_path: Path, name: str, text: str) -> Path:
