@@ -1,0 +1,399 @@
+"""The app's one controller: the state the tray and the window show, and everything they
+can ask for (record, transcribe, switch profile...). Widgets subscribe to its signals and
+call its methods; it calls the stores, the recorder and the transcription queue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+
+from desktop_asr.core.app_settings import AppSettings, AppSettingsStore
+from desktop_asr.core.errors import AsrError
+from desktop_asr.core.history import HistoryEntry, HistoryStore
+from desktop_asr.core.run_plan import RunPlan, Stores, plan_run
+from desktop_asr.recording.recorder import Recorder
+from desktop_asr.ui.transcription_queue import DONE, WAITING, QueueItem, TranscriptionQueue
+
+IDLE, RECORDING, TRANSCRIBING, ERROR = "idle", "recording", "transcribing", "error"
+TICK_MS = 100  # how often the elapsed time and level are sent while recording
+
+
+@dataclass
+class Services:
+    """What the controller works with; tests pass their own."""
+
+    stores: Stores
+    history: HistoryStore | None
+    settings: AppSettingsStore
+    recorder: Recorder | None  # None: recording unavailable (recording_problem says why)
+    recording_problem: str = ""
+    clipboard: Callable[[str], None] | None = None  # default: the system clipboard
+
+
+class AppController(QObject):
+    stateChanged = Signal(str)
+    recordingTick = Signal(float)  # elapsed seconds
+    levelChanged = Signal(float, float)  # rms, peak (0..1)
+    progressChanged = Signal(int, int)  # jobs done, jobs total of the current batch
+    transcriptReady = Signal(object)  # HistoryEntry, or a QueueItem when not in the history
+    itemFinished = Signal(object)  # QueueItem (done, failed or cancelled)
+    errorRaised = Signal(str, str)  # message in words, details
+    storesChanged = Signal()
+    settingsChanged = Signal(object)  # AppSettings
+    showWindowRequested = Signal()
+    settingsRequested = Signal()
+    quitRequested = Signal()
+
+    def __init__(self, services: Services, *, queue: TranscriptionQueue | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.stores = services.stores
+        self.history = services.history
+        self._settings = self._load_settings()
+        self.queue = queue or TranscriptionQueue(self._plan_for, services.history,
+                                                 parent=self)
+        self.queue.itemChanged.connect(self._on_item_changed)
+        self.queue.itemFinished.connect(self._on_item_finished)
+        self.error_message = ""
+        self._state = IDLE
+        self._batch_total = 0
+        self._batch_done = 0
+        self._tick = QTimer(self)
+        self._tick.setInterval(TICK_MS)
+        self._tick.timeout.connect(self._on_tick)
+
+    # --- state -----------------------------------------------------------------------------
+    @property
+    def state(self) -> str:
+        return self._state
+
+    @property
+    def settings(self) -> AppSettings:
+        return self._settings
+
+    @property
+    def recording_available(self) -> bool:
+        return self.services.recorder is not None and not self.services.recording_problem
+
+    @property
+    def recording_problem(self) -> str:
+        if self.services.recorder is None and not self.services.recording_problem:
+            return self.tr("Recording is unavailable on this system.")
+        return self.services.recording_problem
+
+    @property
+    def is_recording(self) -> bool:
+        recorder = self.services.recorder
+        return recorder is not None and recorder.is_recording
+
+    def _update_state(self) -> None:
+        if self.is_recording:
+            state = RECORDING
+        elif self.queue.active_count() and any(
+                i.status != WAITING for i in self.queue.items() if not i.finished):
+            state = TRANSCRIBING
+        elif self.error_message:
+            state = ERROR
+        else:
+            state = IDLE
+        if state != self._state:
+            self._state = state
+            self.stateChanged.emit(state)
+
+    def report_error(self, message: str, details: str = "") -> None:
+        self.error_message = message
+        self.errorRaised.emit(message, details)
+        self._update_state()
+
+    def clear_error(self) -> None:
+        self.error_message = ""
+        self._update_state()
+
+    # --- settings ----------------------------------------------------------------------------
+    def _load_settings(self) -> AppSettings:
+        try:
+            return self.services.settings.load()
+        except AsrError as exc:
+            # The user's file is kept as it is; defaults are used for this session.
+            message, details = str(exc), exc.details
+            QTimer.singleShot(0, lambda: self.report_error(message, details))
+            return AppSettings()
+
+    def save_settings(self, settings: AppSettings) -> None:
+        try:
+            self.services.settings.save(settings)
+        except AsrError as exc:
+            self.report_error(str(exc), exc.details)
+            return
+        self._settings = settings
+        self.settingsChanged.emit(settings)
+
+    def apply_settings(self, settings: AppSettings) -> None:
+        """Settings saved elsewhere (the Settings dialog) take effect now."""
+        self._settings = settings
+        self.settingsChanged.emit(settings)
+
+    # --- recording ---------------------------------------------------------------------------
+    def toggle_recording(self) -> None:
+        if self.is_recording:
+            self.stop_recording()
+        else:
+            self.start_recording()
+
+    def start_recording(self) -> None:
+        recorder = self.services.recorder
+        if recorder is None or self.services.recording_problem:
+            self.report_error(self.recording_problem)
+            return
+        if recorder.is_recording:
+            return
+        path = self._new_recording_path()
+        try:
+            recorder.start(path, self._settings.input_device)
+        except AsrError as exc:
+            self.report_error(str(exc), exc.details)
+            return
+        self.clear_error()
+        self._tick.start()
+        self._update_state()
+
+    def stop_recording(self) -> None:
+        """Stop, keep the file, and send it: the history holds it as pending first."""
+        recorder = self.services.recorder
+        if recorder is None or not recorder.is_recording:
+            return
+        self._tick.stop()
+        try:
+            recording = recorder.stop()
+        except AsrError as exc:
+            self.report_error(str(exc), exc.details)
+            self._update_state()
+            return
+        self.recordingTick.emit(recording.duration_seconds)
+        self.levelChanged.emit(0.0, 0.0)
+        label = self.tr("Recording {0}").format(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+        profile = self.active_profile()
+        history_id = None
+        if self.history is not None:
+            try:
+                history_id = self.history.add_pending(label, "recording", profile,
+                                                      audio_path=recording.path)
+            except AsrError as exc:
+                self.report_error(str(exc), exc.details)
+        self._start_batch(1)
+        self.queue.add(str(recording.path), kind="recording", label=label, profile=profile,
+                       audio_path=recording.path, history_id=history_id)
+        self._update_state()
+
+    def cancel_recording(self) -> None:
+        recorder = self.services.recorder
+        if recorder is not None and recorder.is_recording:
+            self._tick.stop()
+            recorder.cancel()
+            self._update_state()
+
+    def _new_recording_path(self) -> Path:
+        if self.history is not None:
+            return self.history.new_recording_path(".wav")
+        from desktop_asr.core.paths import data_dir
+
+        folder = data_dir() / "recordings"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / datetime.now().strftime("recording-%Y%m%d-%H%M%S.wav")
+
+    def _on_tick(self) -> None:
+        recorder = self.services.recorder
+        if recorder is None or not recorder.is_recording:
+            self._tick.stop()
+            self._update_state()
+            return
+        self.recordingTick.emit(recorder.elapsed)
+        self.levelChanged.emit(recorder.level, recorder.peak)
+
+    # --- transcription -------------------------------------------------------------------------
+    def _plan_for(self, profile: str | None) -> RunPlan:
+        return plan_run(self.stores, profile_name=profile)
+
+    def transcribe_paths(self, paths: list[str]) -> None:
+        """Queue files and URLs (folders are expanded by the caller)."""
+        if not paths:
+            return
+        self._start_batch(len(paths))
+        profile = self.active_profile()
+        for path in paths:
+            self.queue.add(path, profile=profile)
+        self._update_state()
+
+    def rerun(self, entry_id: int, profile: str) -> None:
+        if self.history is None:
+            return
+        try:
+            entry = self.history.get(entry_id)
+        except AsrError as exc:
+            self.report_error(str(exc), exc.details)
+            return
+        if entry.source_kind == "recording":
+            if entry.audio_path is None or not entry.audio_path.exists():
+                self.report_error(self.tr("The audio of this recording was not kept, so it "
+                                          "cannot be transcribed again."))
+                return
+            source = str(entry.audio_path)
+        else:
+            source = entry.source
+        self._start_batch(1)
+        self.queue.add(source, kind=entry.source_kind, label=entry.source, profile=profile,
+                       audio_path=entry.audio_path)
+        self._update_state()
+
+    def resume_pending(self) -> int:
+        """Queue the history's pending entries again (the app was closed, or the server was
+        away); returns how many."""
+        if self.history is None:
+            return 0
+        try:
+            pending = self.history.pending()
+        except AsrError as exc:
+            self.report_error(str(exc), exc.details)
+            return 0
+        count = 0
+        for entry in pending:
+            source = str(entry.audio_path) if entry.audio_path is not None else entry.source
+            if entry.source_kind == "file" and not Path(source).exists():
+                continue
+            self.queue.add(source, kind=entry.source_kind, label=entry.source,
+                           profile=entry.profile, audio_path=entry.audio_path,
+                           history_id=entry.id)
+            count += 1
+        if count:
+            self._start_batch(count)
+            self._update_state()
+        return count
+
+    def _start_batch(self, count: int) -> None:
+        if not self.queue.active_count():
+            self._batch_total = self._batch_done = 0
+        self._batch_total += count
+        self.progressChanged.emit(self._batch_done, self._batch_total)
+
+    def _on_item_changed(self, _item: QueueItem) -> None:
+        self._update_state()
+
+    def _on_item_finished(self, item: QueueItem) -> None:
+        self._batch_done += 1
+        self.progressChanged.emit(min(self._batch_done, self._batch_total), self._batch_total)
+        self.itemFinished.emit(item)
+        if item.status == DONE and item.transcript is not None:
+            if self._settings.auto_copy:
+                self.copy_text(item.transcript.text)
+            self._auto_save(item)
+            entry = self._entry(item)
+            self.transcriptReady.emit(entry if entry is not None else item)
+        elif item.error:
+            self.report_error(item.error, item.details)
+        self._update_state()
+
+    def _entry(self, item: QueueItem) -> HistoryEntry | None:
+        if self.history is None or item.history_id is None:
+            return None
+        try:
+            return self.history.get(item.history_id)
+        except AsrError:
+            return None
+
+    def _auto_save(self, item: QueueItem) -> None:
+        folder = self._settings.auto_save_dir
+        if not folder or item.transcript is None:
+            return
+        from desktop_asr.ui.widgets.transcript_view import save_transcript
+
+        stem = Path(item.label).stem if item.kind != "url" else "transcript"
+        try:
+            save_transcript(item.transcript, Path(folder), stem,
+                            self._settings.auto_save_format)
+        except AsrError as exc:
+            self.report_error(str(exc), exc.details)
+
+    # --- clipboard, profiles, vocabulary ---------------------------------------------------
+    def copy_text(self, text: str) -> None:
+        if self.services.clipboard is not None:
+            self.services.clipboard(text)
+        else:
+            QGuiApplication.clipboard().setText(text)
+
+    def recent_entries(self, count: int) -> list[HistoryEntry]:
+        if self.history is None:
+            return []
+        try:
+            return self.history.list(limit=count, status="done")
+        except AsrError:
+            return []
+
+    def profile_names(self) -> list[str]:
+        try:
+            return self.stores.profiles.names()
+        except AsrError as exc:
+            self.report_error(str(exc), exc.details)
+            return []
+
+    def active_profile(self) -> str | None:
+        try:
+            return self.stores.profiles.default_name()
+        except AsrError:
+            return None
+
+    def set_active_profile(self, name: str) -> None:
+        try:
+            self.stores.profiles.set_default(name)
+        except AsrError as exc:
+            self.report_error(str(exc), exc.details)
+            return
+        self.storesChanged.emit()
+
+    def vocabulary_lists(self) -> list[tuple[str, bool]]:
+        """Every list, and whether the active profile uses it."""
+        try:
+            names = self.stores.vocabulary.names()
+            profile = self.stores.profiles.default()
+        except AsrError:
+            return []
+        attached = set(profile.vocab_lists) if profile is not None else set()
+        return [(name, name in attached) for name in names]
+
+    def set_list_active(self, name: str, active: bool) -> None:
+        """Attach a list to the active profile, or detach it."""
+        from dataclasses import replace
+
+        try:
+            profile = self.stores.profiles.default()
+            if profile is None:
+                return
+            lists = [n for n in profile.vocab_lists if n != name]
+            if active:
+                lists.append(name)
+            self.stores.profiles.update(replace(profile, vocab_lists=tuple(lists)))
+        except AsrError as exc:
+            self.report_error(str(exc), exc.details)
+            return
+        self.storesChanged.emit()
+
+    # --- requests to the window -------------------------------------------------------------
+    def request_show_window(self) -> None:
+        self.showWindowRequested.emit()
+
+    def request_settings(self) -> None:
+        self.settingsRequested.emit()
+
+    def request_quit(self) -> None:
+        self.quitRequested.emit()
+
+    def shutdown(self) -> None:
+        """Quitting: a recording in progress is kept (stopped, pending in the history)."""
+        if self.is_recording:
+            self.stop_recording()
+        self.queue.shutdown()
