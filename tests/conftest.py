@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from tests.refserver.fixture import RefServer
+
+# Tests never talk to (or take the place of) a desktop-asr the user is running.
+os.environ.setdefault("DESKTOP_ASR_INSTANCE_NAME", f"desktop-asr-tests-{os.getpid()}")
 
 
 @pytest.fixture(scope="session")
