@@ -1,0 +1,166 @@
+"""Start desktop-asr when the user logs in.
+
+Linux and the BSDs: an XDG autostart entry, ``$XDG_CONFIG_HOME/autostart/desktop-asr.desktop``
+(``~/.config`` when XDG_CONFIG_HOME is unset), which every freedesktop session (GNOME, KDE,
+Xfce, LXQt, Cinnamon, MATE) runs at login. Other systems are not supported yet: enabling
+raises InputError saying so (a Windows registry Run key and a macOS LaunchAgent can come
+later).
+
+The command the entry runs is the one that starts *this* installation of the app, found
+in this order:
+
+1. a frozen build (PyInstaller): the executable itself;
+2. the ``desktop-asr`` script beside the running interpreter (a virtual environment, pipx,
+   or a system install put it there): its absolute path, so the entry works even when
+   that folder is not on the PATH of the login session;
+3. otherwise ``<the running interpreter> -m desktop_asr`` (e.g. ``pip install --user``,
+   where the script is in ~/.local/bin, beside no interpreter).
+
+No command line arguments are needed: ``desktop-asr`` without arguments starts the tray app.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from desktop_asr import resources
+from desktop_asr.core.errors import InputError
+
+ENTRY_NAME = "desktop-asr.desktop"
+SCRIPT_NAME = "desktop-asr"
+_XDG_PLATFORMS = ("linux", "freebsd", "openbsd", "netbsd")
+# Characters that oblige an Exec argument to be quoted (Desktop Entry Specification).
+_RESERVED = re.compile(r"""[\s"'\\><~|&;$*?#()`]""")
+
+
+def launch_command(executable: str | None = None, frozen: bool | None = None,
+                   script_dir: Path | None = None) -> list[str]:
+    """The command that starts this installation of the app (see the module docstring)."""
+    executable = executable or sys.executable
+    if frozen if frozen is not None else bool(getattr(sys, "frozen", False)):
+        return [executable]
+    folder = script_dir if script_dir is not None else Path(executable).parent
+    for name in (SCRIPT_NAME, SCRIPT_NAME + ".exe"):
+        script = folder / name
+        if script.is_file() and os.access(script, os.X_OK):
+            return [str(script.absolute())]
+    return [executable, "-m", "desktop_asr"]
+
+
+def exec_line(command: Sequence[str]) -> str:
+    """``command`` as the value of an Exec key: arguments quoted where the specification
+    requires it, ``%`` doubled, and backslashes escaped once more for the string value."""
+    parts: list[str] = []
+    for arg in command:
+        arg = arg.replace("%", "%%")
+        if _RESERVED.search(arg) or not arg:
+            arg = '"' + re.sub(r'(["`$\\])', r"\\\1", arg) + '"'
+        parts.append(arg)
+    return " ".join(parts).replace("\\", "\\\\")
+
+
+def desktop_entry(command: Sequence[str], icon: str | None = None) -> str:
+    """The text of the autostart entry."""
+    if icon is None:
+        try:
+            icon = str(resources.icon_path("app"))
+        except FileNotFoundError:
+            icon = "desktop-asr"
+    return "\n".join([
+        "[Desktop Entry]",
+        "Type=Application",
+        "Version=1.4",
+        "Name=desktop-asr",
+        "Comment=Speech to text through your own Qwen3-ASR server (started at login)",
+        "Comment[zh_CN]=通过你自己的 Qwen3-ASR 服务器把语音转成文字（登录时启动）",
+        f"Exec={exec_line(command)}",
+        f"Icon={icon}",
+        "Terminal=false",
+        "X-GNOME-Autostart-enabled=true",
+        "",
+    ])
+
+
+class Autostart:
+    """Start at login for this user. Everything outside is injectable for tests: the
+    platform name, the environment (XDG_CONFIG_HOME, HOME) and the command."""
+
+    def __init__(self, *, platform: str | None = None,
+                 environ: Mapping[str, str] | None = None,
+                 command: Sequence[str] | None = None) -> None:
+        self.platform = platform if platform is not None else sys.platform
+        self._environ = environ if environ is not None else os.environ
+        self._command = list(command) if command is not None else None
+
+    def __repr__(self) -> str:
+        return f"Autostart(platform={self.platform!r})"
+
+    @property
+    def supported(self) -> bool:
+        return self.platform.startswith(_XDG_PLATFORMS)
+
+    def problem(self) -> str:
+        """Why start at login cannot be set here, in words ("" when it can)."""
+        if self.supported:
+            return ""
+        return ("Starting desktop-asr at login is not supported yet on this system; add it "
+                "to your system's startup programs yourself.")
+
+    @property
+    def path(self) -> Path:
+        """The autostart entry's file (XDG systems)."""
+        base = self._environ.get("XDG_CONFIG_HOME", "").strip()
+        if not base or not Path(base).is_absolute():  # the spec says: ignore relative ones
+            home = self._environ.get("HOME", "").strip()
+            base = str(Path(home) / ".config") if home else str(Path.home() / ".config")
+        return Path(base) / "autostart" / ENTRY_NAME
+
+    def command(self) -> list[str]:
+        return list(self._command) if self._command is not None else launch_command()
+
+    def is_enabled(self) -> bool:
+        """Whether the entry exists and is not switched off (Hidden=true, or GNOME's
+        X-GNOME-Autostart-enabled=false, as a session's settings panel may write)."""
+        if not self.supported:
+            return False
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return False
+        keys = {}
+        for line in text.splitlines():
+            key, sep, value = line.partition("=")
+            if sep:
+                keys[key.strip()] = value.strip().lower()
+        return keys.get("Hidden") != "true" and keys.get("X-GNOME-Autostart-enabled") != "false"
+
+    def enable(self) -> None:
+        """Write the entry (again: it always runs the current command). InputError in words
+        when this system is not supported or the file cannot be written."""
+        if not self.supported:
+            raise InputError(self.problem())
+        path = self.path
+        text = desktop_entry(self.command())
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise InputError(f"Cannot turn on starting at login: {path} cannot be written "
+                             f"({exc.strerror or exc}).") from None
+
+    def disable(self) -> None:
+        """Remove the entry (nothing to do when there is none or the system is not
+        supported). InputError in words when it cannot be removed."""
+        if not self.supported:
+            return
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise InputError(f"Cannot turn off starting at login: {self.path} cannot be "
+                             f"removed ({exc.strerror or exc}).") from None

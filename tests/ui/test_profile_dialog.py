@@ -1,0 +1,415 @@
+"""The profile editor (desktop_asr/ui/dialogs/profile_dialog.py): what is entered reaches the
+stores exactly (read back with fresh store objects), wrong fields save nothing, keys follow
+renames and removals, and Test connection / Fetch models talk to the real reference server."""
+
+from __future__ import annotations
+
+import re
+import socket
+
+import keyring.backend
+import keyring.errors
+import pytest
+from keyring.backends import fail
+from PySide6.QtCore import Qt
+
+from desktop_asr.core.languages import SUPPORTED_LANGUAGES
+from desktop_asr.core.profiles import Profile, ProfileStore
+from desktop_asr.core.secrets import SERVICE, SecretStore
+from desktop_asr.core.vocabulary import VocabularyList
+from desktop_asr.core.vocabulary_store import VocabularyStore
+from desktop_asr.ui.dialogs import language_names
+from desktop_asr.ui.dialogs.profile_dialog import ProfileDialog
+
+KEY = "sk-profile-dialog-test-0123"
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    priority = 1
+    viable = False  # never picked by keyring.get_keyring()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if (service, username) not in self.entries:
+            raise keyring.errors.PasswordDeleteError("No such password!")
+        del self.entries[(service, username)]
+
+
+@pytest.fixture
+def memory() -> MemoryKeyring:
+    return MemoryKeyring()
+
+
+@pytest.fixture
+def paths(tmp_path):
+    return {"profiles": tmp_path / "profiles.json", "vocabulary": tmp_path / "vocab.json"}
+
+
+def open_dialog(qtbot, paths, secrets, **kwargs) -> ProfileDialog:
+    dialog = ProfileDialog(ProfileStore(paths["profiles"]), secrets,
+                           VocabularyStore(paths["vocabulary"]), environ=kwargs.pop("environ", {}),
+                           **kwargs)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    asked: list[str] = []
+    dialog.asked = asked
+
+    def ask(question: str) -> bool:
+        asked.append(question)
+        return dialog.answer
+
+    dialog.answer = True
+    dialog.ask = ask
+    return dialog
+
+
+def select_profile(dialog: ProfileDialog, name: str) -> None:
+    items = dialog.profile_list.findItems(name, Qt.MatchFlag.MatchStartsWith)
+    dialog.profile_list.setCurrentItem(items[0])
+
+
+def check_vocab(dialog: ProfileDialog, name: str) -> None:
+    for i in range(dialog.form.vocab_list.count()):
+        item = dialog.form.vocab_list.item(i)
+        if item.data(Qt.ItemDataRole.UserRole) == name:
+            item.setCheckState(Qt.CheckState.Checked)
+            return
+    raise AssertionError(f"no vocabulary list {name!r} offered")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# --- adding, every field ----------------------------------------------------------------------
+def test_a_new_profile_with_every_field_reaches_the_store_exactly(qtbot, paths, memory):
+    VocabularyStore(paths["vocabulary"]).save(VocabularyList("medical"))
+    VocabularyStore(paths["vocabulary"]).save(VocabularyList("names"))
+    ca = paths["profiles"].parent / "ca.pem"
+    dialog = open_dialog(qtbot, paths, SecretStore(memory), choose_file=lambda parent: str(ca))
+    assert dialog.heading.text() == "A new profile (not saved yet)"  # no profile: a new one
+    form = dialog.form
+    form.name_edit.setText("Lab GPU")
+    form.server_edit.setText("10.0.0.5:30101/v1")
+    form.model_combo.setEditText("qwen3-asr-1.7b")
+    form.api_style_combo.setCurrentIndex(form.api_style_combo.findData("transcriptions"))
+    form.language_combo.setCurrentIndex(form.language_combo.findData("Cantonese"))
+    check_vocab(dialog, "names")
+    form.context_edit.setPlainText("Dr. Wong, Kowloon")
+    form.transport_combo.setCurrentIndex(form.transport_combo.findData("url"))
+    form.chunk_spin.setValue(300)
+    form.concurrency_spin.setValue(9)
+    form.connect_timeout_spin.setValue(2.5)
+    form.read_timeout_spin.setValue(75)
+    form.asr_options_check.setChecked(False)
+    form.verify_tls_check.setChecked(True)
+    form.ca_bundle_button.click()  # the injected chooser answers
+    form.add_header_button.click()
+    form.headers_table.item(0, 0).setText("X-Team")
+    form.headers_table.item(0, 1).setText("asr lab")
+    dialog.key_box.key_edit.setText(KEY)
+    with qtbot.waitSignal(dialog.profilesChanged, timeout=1000):
+        dialog.save_button.click()
+
+    store = ProfileStore(paths["profiles"])
+    assert store.list() == [Profile(
+        name="Lab GPU", server="http://10.0.0.5:30101", model="qwen3-asr-1.7b",
+        api_style="transcriptions", language="Cantonese", vocab_lists=("names",),
+        context="Dr. Wong, Kowloon", transport="url", max_chunk_seconds=300.0, concurrency=9,
+        connect_timeout=2.5, read_timeout=75.0, send_asr_options=False, verify_tls=True,
+        ca_bundle=str(ca), headers=(("X-Team", "asr lab"),), api_key_env=None)]
+    assert store.default_name() == "Lab GPU"
+    assert memory.entries == {(SERVICE, "profile:Lab GPU"): KEY}
+    assert "Saved the profile Lab GPU." in dialog.message.message()
+    assert "stored in the system keyring" in dialog.message.message()
+    assert dialog.key_box.key_edit.text() == ""  # the key never stays in the field
+    assert dialog.names() == ["Lab GPU"]
+    assert dialog.profile_list.item(0).text() == "Lab GPU (default)"
+    assert "stored in the system keyring" in dialog.key_box.status_label.text()
+
+
+def test_every_field_of_a_stored_profile_is_shown_and_saved_back_unchanged(qtbot, paths, memory):
+    profile = Profile(name="home", server="http://192.168.1.20:30101", model="m",
+                      language="zh", vocab_lists=("gone",), context="ctx", concurrency=2,
+                      headers=(("X-A", "1"),), api_key_env="MY_KEY", verify_tls=False)
+    ProfileStore(paths["profiles"]).add(profile)
+    before = paths["profiles"].read_text()
+    dialog = open_dialog(qtbot, paths, SecretStore(memory), environ={"MY_KEY": "x"})
+    form = dialog.form
+    assert form.name_edit.text() == "home"
+    assert form.language_combo.currentData() == "Chinese"
+    assert form.vocab_list.item(0).text() == "gone (missing: no such list)"
+    assert dialog.key_box.env_radio.isChecked()
+    assert dialog.key_box.status_label.text() == "The key is read from $MY_KEY."
+    assert not dialog.dirty()
+    dialog.save_button.click()
+    assert ProfileStore(paths["profiles"]).get("home") == profile
+    assert paths["profiles"].read_text() == before  # "zh" stays "zh", nothing reordered
+
+
+# --- validation -------------------------------------------------------------------------------
+@pytest.mark.parametrize(("field", "value", "words"), [
+    ("server", "", "The server URL is empty."),
+    ("server", "ftp://x", "is not an http(s) server address"),
+    ("name", "  ", "The profile name is empty."),
+    ("header", "Authorization", "would put the API key into the profiles file"),
+])
+def test_a_wrong_field_is_shown_in_words_and_nothing_is_saved(qtbot, paths, memory, field,
+                                                               value, words):
+    dialog = open_dialog(qtbot, paths, SecretStore(memory))
+    dialog.form.name_edit.setText("ok")
+    dialog.form.server_edit.setText("http://10.0.0.5:30101")
+    dialog.key_box.key_edit.setText(KEY)
+    if field == "header":
+        dialog.form.add_header("Authorization", "Bearer x")
+    elif field == "name":
+        dialog.form.name_edit.setText(value)
+    else:
+        dialog.form.server_edit.setText(value)
+    dialog.save_button.click()
+    assert words in dialog.message.message()
+    assert dialog.message.kind == "error"
+    assert not dialog.message.isHidden()
+    assert not paths["profiles"].exists()
+    assert memory.entries == {}
+
+
+def test_a_duplicate_name_is_refused(qtbot, paths, memory):
+    store = ProfileStore(paths["profiles"])
+    store.add(Profile("home", "http://a:1"))
+    store.add(Profile("lab", "http://b:2"))
+    before = paths["profiles"].read_text()
+    dialog = open_dialog(qtbot, paths, SecretStore(memory))
+    select_profile(dialog, "lab")
+    dialog.form.name_edit.setText("Home")
+    dialog.save_button.click()
+    assert "A profile named 'home' already exists" in dialog.message.message()
+    assert paths["profiles"].read_text() == before
+
+
+# --- rename, remove, default ------------------------------------------------------------------
+def test_renaming_moves_the_key(qtbot, paths, memory):
+    ProfileStore(paths["profiles"]).add(Profile("home", "http://a:1"))
+    secrets = SecretStore(memory)
+    secrets.set("home", KEY)
+    dialog = open_dialog(qtbot, paths, secrets)
+    dialog.form.name_edit.setText("office")
+    dialog.save_button.click()
+    store = ProfileStore(paths["profiles"])
+    assert store.names() == ["office"]
+    assert store.default_name() == "office"
+    assert memory.entries == {(SERVICE, "profile:office"): KEY}
+
+
+def test_forget_deletes_the_stored_key(qtbot, paths, memory):
+    ProfileStore(paths["profiles"]).add(Profile("home", "http://a:1"))
+    secrets = SecretStore(memory)
+    dialog = open_dialog(qtbot, paths, secrets)
+    assert not dialog.key_box.forget_button.isEnabled()  # nothing stored
+    secrets.set("home", KEY)
+    dialog.reload()
+    assert dialog.key_box.forget_button.isEnabled()
+    dialog.key_box.forget_button.click()
+    assert memory.entries == {}
+    assert dialog.key_box.result.message() == "The stored key was deleted."
+    assert dialog.key_box.status_label.text() == ("No key stored (a server without an API key "
+                                                  "needs none).")
+    assert not dialog.key_box.forget_button.isEnabled()
+
+
+def test_removing_asks_then_deletes_the_profile_and_its_key(qtbot, paths, memory):
+    store = ProfileStore(paths["profiles"])
+    store.add(Profile("home", "http://a:1"))
+    store.add(Profile("lab", "http://b:2"))
+    secrets = SecretStore(memory)
+    secrets.set("home", KEY)
+    secrets.set("lab", "lab-key")
+    dialog = open_dialog(qtbot, paths, secrets)
+    dialog.answer = False
+    dialog.remove_button.click()
+    assert dialog.asked == ["Remove the profile home? Its API key is deleted from the system "
+                            "keyring too."]
+    assert ProfileStore(paths["profiles"]).names() == ["home", "lab"]
+    dialog.answer = True
+    with qtbot.waitSignal(dialog.profilesChanged, timeout=1000):
+        dialog.remove_button.click()
+    assert ProfileStore(paths["profiles"]).names() == ["lab"]
+    assert memory.entries == {(SERVICE, "profile:lab"): "lab-key"}
+    assert dialog.names() == ["lab"]
+    assert dialog.form.name_edit.text() == "lab"
+
+
+def test_make_default(qtbot, paths, memory):
+    store = ProfileStore(paths["profiles"])
+    store.add(Profile("home", "http://a:1"))
+    store.add(Profile("lab", "http://b:2"))
+    dialog = open_dialog(qtbot, paths, SecretStore(memory))
+    assert not dialog.default_button.isEnabled()  # home is the default already
+    select_profile(dialog, "lab")
+    assert dialog.form.name_edit.text() == "lab"
+    with qtbot.waitSignal(dialog.profilesChanged, timeout=1000):
+        dialog.default_button.click()
+    assert ProfileStore(paths["profiles"]).default_name() == "lab"
+    assert [dialog.profile_list.item(i).text() for i in range(2)] == ["home", "lab (default)"]
+
+
+def test_leaving_unsaved_changes_asks_and_can_stay(qtbot, paths, memory):
+    store = ProfileStore(paths["profiles"])
+    store.add(Profile("home", "http://a:1"))
+    store.add(Profile("lab", "http://b:2"))
+    dialog = open_dialog(qtbot, paths, SecretStore(memory))
+    dialog.form.context_edit.setPlainText("changed")
+    assert dialog.revert_button.isEnabled()
+    dialog.answer = False
+    select_profile(dialog, "lab")
+    assert dialog.asked == ["Discard the changes you made to this profile?"]
+    assert dialog.form.name_edit.text() == "home"
+    assert dialog.form.context_edit.toPlainText() == "changed"
+    dialog.revert_button.click()
+    assert dialog.form.context_edit.toPlainText() == ""
+    assert ProfileStore(paths["profiles"]).get("home").context == ""
+
+
+# --- no keyring -------------------------------------------------------------------------------
+def test_without_a_keyring_the_warning_shows_and_the_key_is_kept_for_the_session(qtbot, paths):
+    secrets = SecretStore(fail.Keyring())
+    dialog = open_dialog(qtbot, paths, secrets)
+    warning = dialog.key_box.warning
+    assert not warning.isHidden()
+    assert warning.kind == "warning"
+    assert "cannot be stored in the system keyring: No system keyring is available" \
+        in warning.message()
+    assert "kept for this session only" in warning.message()
+    assert dialog.key_box.stored_radio.text() == "Keep the key for this session only"
+    dialog.form.name_edit.setText("home")
+    dialog.form.server_edit.setText("http://a:1")
+    dialog.key_box.key_edit.setText(KEY)
+    dialog.save_button.click()
+    assert ProfileStore(paths["profiles"]).names() == ["home"]
+    assert secrets.get("home") == KEY
+    assert secrets.source("home") == "session"
+    assert dialog.message.kind == "warning"
+    assert "The API key is kept for this session only" in dialog.message.message()
+    assert dialog.key_box.status_label.text() == "The key is kept for this session only."
+
+
+def test_the_key_can_come_from_an_environment_variable(qtbot, paths):
+    dialog = open_dialog(qtbot, paths, SecretStore(fail.Keyring()), environ={})
+    dialog.form.name_edit.setText("ci")
+    dialog.form.server_edit.setText("http://a:1")
+    dialog.key_box.env_radio.setChecked(True)
+    dialog.key_box.env_edit.setText("ASR_KEY")
+    assert "not set in this session" in dialog.key_box.status_label.text()
+    dialog.save_button.click()
+    assert ProfileStore(paths["profiles"]).get("ci").api_key_env == "ASR_KEY"
+
+
+# --- the server -------------------------------------------------------------------------------
+def test_test_connection_against_the_reference_server(qtbot, paths, memory, refserver):
+    ProfileStore(paths["profiles"]).add(
+        Profile("ref", refserver.url, model="qwen3-asr", api_style="transcriptions"))
+    dialog = open_dialog(qtbot, paths, SecretStore(memory))
+    with qtbot.waitSignal(dialog.tester.finished, timeout=10_000) as done:
+        dialog.tester.test_button.click()
+    assert done.args == [True]
+    result = dialog.tester.result
+    assert result.kind == "success"
+    assert re.fullmatch(r"Connected: serves qwen3-asr; a 1-second test tone took "
+                        r"\d+\.\d\d s\.", result.message()), result.message()
+    assert [r["path"] for r in refserver.requests()] == ["/v1/audio/transcriptions"]
+    assert dialog.tester.test_button.isEnabled()
+
+
+def test_test_connection_to_a_closed_port_says_refused(qtbot, paths, memory):
+    port = free_port()
+    dialog = open_dialog(qtbot, paths, SecretStore(memory))
+    dialog.form.name_edit.setText("nothing")
+    dialog.form.server_edit.setText(f"http://127.0.0.1:{port}")
+    with qtbot.waitSignal(dialog.tester.finished, timeout=10_000) as done:
+        dialog.tester.test_button.click()
+    assert done.args == [False]
+    message = dialog.tester.result.message()
+    assert f"127.0.0.1:{port}" in message
+    assert "connection refused" in message
+    assert "Traceback" not in message
+    assert dialog.tester.result.kind == "error"
+
+
+def test_test_connection_with_a_wrong_field_says_so_without_a_request(qtbot, paths, memory):
+    dialog = open_dialog(qtbot, paths, SecretStore(memory))
+    dialog.form.name_edit.setText("x")
+    with qtbot.waitSignal(dialog.tester.finished, timeout=1000) as done:
+        dialog.tester.test_button.click()
+    assert done.args == [False]
+    assert dialog.tester.result.message() == "The server URL is empty."
+
+
+def test_fetch_models_fills_the_model_box(qtbot, paths, memory, make_refserver):
+    server = make_refserver(model="asr-large", api_key="secret-key")
+    ProfileStore(paths["profiles"]).add(Profile("ref", server.url))
+    secrets = SecretStore(memory)
+    secrets.set("ref", "secret-key")
+    dialog = open_dialog(qtbot, paths, secrets)
+    dialog.form.fetch_models_button.click()
+    qtbot.waitUntil(lambda: dialog.form.models_result.kind in ("success", "error"),
+                    timeout=10_000)
+    assert dialog.form.models_result.message() == "The server serves: asr-large"
+    combo = dialog.form.model_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == ["asr-large"]
+    assert combo.currentText() == ""  # what was entered is kept: nothing
+    assert dialog.form.fetch_models_button.isEnabled()
+
+
+def test_the_language_names_match_the_model(qtbot):
+    assert language_names.NAMES == SUPPORTED_LANGUAGES
+
+
+# --- the real Secret Service keyring (tests/run.sh starts a throwaway one) ---------------------
+@pytest.fixture
+def real_keyring():
+    from keyring.backends import SecretService
+
+    from tests.integration.clitools import RealKeyring
+
+    backend = SecretService.Keyring()
+    try:
+        assert backend.priority > 0
+        backend.get_password(SERVICE, "probe:tests")
+    except Exception as exc:
+        pytest.skip(f"no Secret Service keyring (run the tests with tests/run.sh): {exc}")
+    real = RealKeyring(backend)
+    yield real
+    real.clean_up()
+
+
+def test_with_the_real_keyring_the_key_is_stored_moved_and_deleted(qtbot, paths, real_keyring):
+    from tests.integration.clitools import unique
+
+    first, second = unique("ui-home"), unique("ui-office")
+    dialog = open_dialog(qtbot, paths, SecretStore(real_keyring.backend))
+    assert dialog.key_box.warning.isHidden()
+    dialog.form.name_edit.setText(first)
+    dialog.form.server_edit.setText("http://10.0.0.5:30101")
+    dialog.key_box.key_edit.setText(KEY)
+    dialog.save_button.click()
+    assert real_keyring.holds(first, KEY)
+    assert "stored in the system keyring (SecretService Keyring)" in \
+        dialog.key_box.status_label.text()
+    dialog.form.name_edit.setText(second)
+    dialog.save_button.click()
+    assert not real_keyring.has(first)
+    assert real_keyring.holds(second, KEY)
+    dialog.remove_button.click()
+    assert ProfileStore(paths["profiles"]).names() == []
+    assert not real_keyring.has(second)

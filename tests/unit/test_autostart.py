@@ -1,0 +1,172 @@
+"""Start at login (desktop_asr/core/autostart.py): the XDG autostart entry under a temporary
+XDG_CONFIG_HOME, its Exec line, and unsupported systems."""
+
+from __future__ import annotations
+
+import configparser
+import os
+import subprocess
+import sys
+
+import pytest
+
+from desktop_asr import __version__
+from desktop_asr.core.autostart import Autostart, desktop_entry, exec_line, launch_command
+from desktop_asr.core.errors import InputError
+
+
+def parse_entry(text: str) -> dict[str, str]:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # keys are case-sensitive
+    parser.read_string(text)
+    return dict(parser["Desktop Entry"])
+
+
+def unquote_exec(value: str) -> list[str]:
+    """The Desktop Entry Specification's reading of an Exec value (the string escape \\\\
+    first, then the quoting rules, then %% -> %), written independently of the code under
+    test."""
+    value = value.replace("\\\\", "\\")
+    args: list[str] = []
+    current: list[str] | None = None
+    quoted = False
+    i = 0
+    while i < len(value):
+        c = value[i]
+        if quoted:
+            if c == "\\" and value[i + 1] in '"`$\\':
+                current.append(value[i + 1])
+                i += 1
+            elif c == '"':
+                quoted = False
+            else:
+                current.append(c)
+        elif c == " ":
+            if current is not None:
+                args.append("".join(current))
+            current = None
+        else:
+            current = current if current is not None else []
+            if c == '"':
+                quoted = True
+            else:
+                current.append(c)
+        i += 1
+    if current is not None:
+        args.append("".join(current))
+    return [arg.replace("%%", "%") for arg in args]
+
+
+@pytest.fixture
+def config(tmp_path):
+    return tmp_path / "config"
+
+
+@pytest.fixture
+def autostart(config):
+    return Autostart(platform="linux", environ={"XDG_CONFIG_HOME": str(config)},
+                     command=["/opt/desktop asr/bin/desktop-asr"])
+
+
+def test_enable_writes_an_xdg_autostart_entry(autostart, config):
+    assert not autostart.is_enabled()
+    autostart.enable()
+    path = config / "autostart" / "desktop-asr.desktop"
+    assert autostart.path == path
+    entry = parse_entry(path.read_text(encoding="utf-8"))
+    assert entry["Type"] == "Application"
+    assert entry["Name"] == "desktop-asr"
+    assert entry["Exec"] == '"/opt/desktop asr/bin/desktop-asr"'
+    assert entry["X-GNOME-Autostart-enabled"] == "true"
+    assert entry["Comment"]
+    assert entry["Icon"].endswith("app.svg")
+    assert os.path.isfile(entry["Icon"])
+    assert autostart.is_enabled()
+
+
+def test_disable_removes_it_and_can_run_twice(autostart):
+    autostart.enable()
+    autostart.disable()
+    assert not autostart.path.exists()
+    assert not autostart.is_enabled()
+    autostart.disable()
+
+
+@pytest.mark.parametrize("line", ["Hidden=true", "X-GNOME-Autostart-enabled=false"])
+def test_an_entry_switched_off_by_the_session_is_not_enabled(autostart, line):
+    autostart.enable()
+    text = autostart.path.read_text().replace("X-GNOME-Autostart-enabled=true\n", "")
+    autostart.path.write_text(text + line + "\n")
+    assert not autostart.is_enabled()
+    autostart.enable()  # turning it on again rewrites it
+    assert autostart.is_enabled()
+
+
+@pytest.mark.parametrize("environ", [
+    {"HOME": "/home/u"},
+    {"HOME": "/home/u", "XDG_CONFIG_HOME": ""},
+    {"HOME": "/home/u", "XDG_CONFIG_HOME": "relative/dir"},
+])
+def test_without_a_usable_xdg_config_home_the_entry_goes_to_dot_config(environ):
+    path = Autostart(platform="linux", environ=environ).path
+    assert str(path) == "/home/u/.config/autostart/desktop-asr.desktop"
+
+
+@pytest.mark.parametrize("command", [
+    ["/usr/bin/desktop-asr"],
+    ["/home/a b/.venv/bin/python", "-m", "desktop_asr"],
+    ['/opt/it\'s "here"/desktop-asr', "--x=$HOME", "50%", "back\\slash`tick"],
+])
+def test_exec_lines_read_back_as_the_command(command):
+    value = parse_entry(desktop_entry(command, icon="x"))["Exec"]
+    assert unquote_exec(value) == command
+
+
+def test_exec_line_quotes_only_when_needed():
+    assert exec_line(["/usr/bin/desktop-asr"]) == "/usr/bin/desktop-asr"
+    assert exec_line(["/a b/python", "-m", "desktop_asr"]) == '"/a b/python" -m desktop_asr'
+    assert exec_line(["C:\\x"]) == '"C:\\\\\\\\x"'  # four backslashes in the file
+
+
+def test_unsupported_systems_say_so(tmp_path):
+    autostart = Autostart(platform="win32", environ={"XDG_CONFIG_HOME": str(tmp_path)})
+    assert not autostart.supported
+    with pytest.raises(InputError, match="not supported yet on this system"):
+        autostart.enable()
+    assert not autostart.is_enabled()
+    autostart.disable()  # nothing to undo
+    assert list(tmp_path.iterdir()) == []
+    assert Autostart(platform="darwin").problem().startswith("Starting desktop-asr at login "
+                                                             "is not supported yet")
+    assert Autostart(platform="freebsd14").supported
+
+
+def test_a_folder_that_cannot_be_written_is_said_in_words(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    autostart = Autostart(platform="linux", environ={"XDG_CONFIG_HOME": str(blocker)},
+                          command=["desktop-asr"])
+    with pytest.raises(InputError, match=r"Cannot turn on starting at login: .*cannot be written"):
+        autostart.enable()
+
+
+# --- the command ------------------------------------------------------------------------------
+def test_launch_command_prefers_the_script_beside_the_interpreter(tmp_path):
+    python = tmp_path / "bin" / "python3"
+    python.parent.mkdir()
+    assert launch_command(str(python), frozen=False) == [str(python), "-m", "desktop_asr"]
+    script = tmp_path / "bin" / "desktop-asr"
+    script.write_text("#!/bin/sh\n")
+    assert launch_command(str(python), frozen=False) == [str(python), "-m", "desktop_asr"]
+    script.chmod(0o755)  # only an executable script counts
+    assert launch_command(str(python), frozen=False) == [str(script)]
+    assert launch_command("/opt/app/desktop-asr", frozen=True) == ["/opt/app/desktop-asr"]
+
+
+def test_the_command_of_this_installation_starts_this_app():
+    command = launch_command()
+    result = subprocess.run([*command, "--version"], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"desktop-asr {__version__}"
+    assert command[0].startswith(os.path.dirname(sys.executable)) or command[0] == sys.executable
