@@ -1,8 +1,9 @@
 """Start the Qt application: `desktop-asr` with no arguments ends up here.
 
-Until the tray app lands this shows the placeholder window. Before Qt is touched we check
-that a window can be opened at all, so a missing display or a broken Qt install is one
-clear line on stderr and exit status 1, not a Qt abort or a traceback.
+It builds the desktop app (desktop.py), or hands over to the instance already running.
+Before Qt is touched we check that a window can be opened at all, so a missing display or
+a broken Qt install is one clear line on stderr and exit status 1, not a Qt abort or a
+traceback.
 
 PySide6 is imported inside the functions so that importing this module never fails.
 """
@@ -123,8 +124,9 @@ def remove_translators(app: QCoreApplication, translators: list[QTranslator]) ->
         app.removeTranslator(translator)
 
 
-def run_app(argv: list[str]) -> int:
-    """Open the app window and run the event loop; return the exit status.
+def run_app(argv: list[str], initial_command: str | None = None) -> int:
+    """Open the app (or hand ``initial_command`` -- "show" by default -- to the instance
+    already running) and run the event loop; return the exit status.
 
     ``argv`` holds the arguments after the program name (Qt options such as
     ``-platform offscreen`` are accepted). Returns 1 with one line on stderr if no window
@@ -141,6 +143,10 @@ def run_app(argv: list[str]) -> int:
         )
         return 1
 
+    from desktop_asr.ui.single_instance import forward_to_running_instance
+
+    if forward_to_running_instance(initial_command or "show"):
+        return 0  # the running instance shows itself (or does what was asked)
     existing = QApplication.instance()
     if existing is None:
         problem = display_problem()
@@ -156,16 +162,35 @@ def run_app(argv: list[str]) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication([APP_NAME, *argv])
     app.setWindowIcon(QIcon(str(resources.icon_path("app"))))
 
-    language = resolve_language()
+    from desktop_asr.ui.desktop import DesktopApp, default_services
+    from desktop_asr.ui.single_instance import InstanceServer
+
+    services, problems = default_services()
+    language = _interface_language(services.settings)
     previous_locale = QLocale()
     QLocale.setDefault(QLocale(language))
     translators = install_translators(app, language)
+    instance = InstanceServer(parent=app)
+    if not instance.listen():
+        instance = None
     try:
-        from desktop_asr.ui.placeholder_window import PlaceholderWindow
-
-        window = PlaceholderWindow()
-        window.show()
+        desktop = DesktopApp(app, services, instance=instance, problems=problems)
+        app.setQuitOnLastWindowClosed(not desktop.has_tray)
+        desktop.start(initial_command if initial_command != "show" else None)
         return int(app.exec())
     finally:
+        if instance is not None:
+            instance.close()
         remove_translators(app, translators)
         QLocale.setDefault(previous_locale)
+
+
+def _interface_language(settings_store: object) -> str:
+    """$DESKTOP_ASR_LANG, else the language chosen in Settings, else the system's."""
+    if os.environ.get(LANGUAGE_ENV, "").strip():
+        return resolve_language()
+    try:
+        chosen = settings_store.load().interface_language  # type: ignore[attr-defined]
+    except Exception:  # a broken settings file is reported by the app itself
+        chosen = "system"
+    return resolve_language() if chosen in ("", "system") else str(chosen)

@@ -1,4 +1,4 @@
-"""The placeholder window `desktop-asr` opens with no arguments, and its translations.
+"""The interface translations (zh_CN), the icons, and starting without a display.
 
 To update the translation after changing a tr() string:
     pyside6-lupdate -extensions py -locations none -no-obsolete desktop_asr \
@@ -15,21 +15,20 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer
+from PySide6.QtCore import QLocale
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication
 
 from desktop_asr import resources
 from desktop_asr.ui import app as ui_app
-from desktop_asr.ui.placeholder_window import PlaceholderWindow
+from desktop_asr.ui.widgets.drop_zone import DropZone
 
 REPO = Path(__file__).resolve().parents[2]
 TS_FILE = resources.translations_dir() / "desktop_asr_zh_CN.ts"
 QM_FILE = resources.translations_dir() / "desktop_asr_zh_CN.qm"
+CHOOSE_FILES_ZH = "选择文件…"  # checked by hand against the .ts file
 UPDATE_HINT = (
     "update the translation: pyside6-lupdate -extensions py -locations none -no-obsolete "
     f"desktop_asr -ts {TS_FILE.relative_to(REPO)}; translate; pyside6-lrelease "
@@ -37,115 +36,18 @@ UPDATE_HINT = (
 )
 
 
-def _texts(window: PlaceholderWindow) -> dict[str, str]:
-    return {
-        "title": window.title_label.text(),
-        "description": window.description_label.text(),
-        "cli": window.cli_label.text(),
-        "command": window.command_label.text(),
-        "coming": window.coming_label.text(),
-        "quit": window.quit_button.text(),
-    }
-
-
-def _run_app_and_inspect(qapp: QApplication, inspect: Callable[[PlaceholderWindow], None]) -> int:
-    """run_app([]) with `inspect` called on its window once the event loop runs.
-
-    `inspect` must end the loop (e.g. click Quit); if it raises or finds no window the
-    loop is ended with a non-zero status (3: no window, 4: inspect raised, 5: Quit did
-    not end the loop) so the test fails instead of hanging.
-    """
-
-    def find_and_inspect() -> None:
-        windows = [w for w in qapp.topLevelWidgets() if isinstance(w, PlaceholderWindow)]
-        visible = [w for w in windows if w.isVisible()]
-        if len(visible) != 1:
-            qapp.exit(3)
-            return
-        try:
-            inspect(visible[0])
-        except BaseException:
-            qapp.exit(4)
-            raise
-
-    watchdog = QTimer()  # a window that does not quit must fail the test, not hang it
-    watchdog.setSingleShot(True)
-    watchdog.timeout.connect(lambda: qapp.exit(5))
-    watchdog.start(10_000)
-    QTimer.singleShot(0, find_and_inspect)
-    try:
-        return ui_app.run_app([])
-    finally:
-        watchdog.stop()
-
-
-@pytest.mark.parametrize(
-    ("language", "quit_text", "cli_text"),
-    [
-        ("en", "&Quit", "File transcription is available from the command line:"),
-        ("zh_CN", "退出(&Q)", "目前可以通过命令行转写文件："),
-    ],
-    ids=["en", "zh_CN"],
-)
-def test_run_app_shows_the_window_in_the_chosen_language_and_quit_ends_it(
-    qapp, qtbot, monkeypatch, language, quit_text, cli_text
-):
-    monkeypatch.setenv(ui_app.LANGUAGE_ENV, language)
-    locale_before = QLocale().name()
-    seen: dict[str, str] = {}
-
-    def inspect(window: PlaceholderWindow) -> None:
-        seen.update(_texts(window))
-        seen["window_title"] = window.windowTitle()
-        seen["icon_null"] = str(window.windowIcon().isNull())
-        qtbot.mouseClick(window.quit_button, Qt.MouseButton.LeftButton)
-
-    assert _run_app_and_inspect(qapp, inspect) == 0
-    assert seen["quit"] == quit_text
-    assert seen["cli"] == cli_text
-    assert seen["title"] == seen["window_title"] == "desktop-asr"
-    assert seen["command"] == "desktop-asr transcribe FILE --server URL"
-    assert seen["icon_null"] == "False"
-    assert QApplication.applicationName() == "desktop-asr"
-    assert QApplication.organizationName() == "desktop-asr"
-    # run_app cleans up after itself: no translation and no locale left behind.
-    assert QCoreApplication.translate("PlaceholderWindow", "&Quit") == "&Quit"
-    assert QLocale().name() == locale_before
-
-
-def test_window_shows_the_expected_english_texts(qtbot):
-    window = PlaceholderWindow()
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-
-    texts = _texts(window)
-    assert texts["title"] == "desktop-asr"
-    assert "Qwen3-ASR server" in texts["description"]
-    assert texts["cli"] == "File transcription is available from the command line:"
-    assert texts["command"] == "desktop-asr transcribe FILE --server URL"
-    assert "full window" in texts["coming"]
-    assert "coming" in texts["coming"]
-    assert texts["quit"] == "&Quit"
-    # Labels that do not wrap must not be clipped.
-    for label in (window.title_label, window.command_label):
-        assert label.width() >= label.sizeHint().width(), label.text()
-
-
 def test_chinese_translation_is_active_with_desktop_asr_lang(qapp, qtbot, monkeypatch):
     monkeypatch.setenv("DESKTOP_ASR_LANG", "zh_CN")
     translators = ui_app.install_translators(qapp, ui_app.resolve_language())
     try:
         assert translators, "the zh_CN translation did not load"
-        window = PlaceholderWindow()
-        qtbot.addWidget(window)
-        assert window.quit_button.text() == "退出(&Q)"
-        assert "Qwen3-ASR" in window.description_label.text()
-        assert "服务器" in window.description_label.text()
-        assert window.command_label.text() == "desktop-asr transcribe FILE --server URL"
+        zone = DropZone()
+        qtbot.addWidget(zone)
+        assert zone.choose_button.text() == CHOOSE_FILES_ZH
+        assert "MP3" not in zone.hint.text()
     finally:
         ui_app.remove_translators(qapp, translators)
-    assert PlaceholderWindow().quit_button.text() == "&Quit"
+    assert DropZone().choose_button.text() == "Choose files…"
 
 
 @pytest.mark.parametrize("language", ["en", "en_US", "C", "de_DE"])

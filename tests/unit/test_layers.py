@@ -14,8 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
-CORE = REPO / "desktop_asr" / "core"
+QT_FREE_LAYERS = ("core", "recording")  # below the UI: they never import Qt
 
 # Qt bindings (any of them) and the Qt-side layer of this project.
 FORBIDDEN_IN_CORE = (
@@ -52,9 +54,11 @@ def _imported_modules(source: str, package: str) -> list[tuple[int, str]]:
     return found
 
 
-def test_core_sources_do_not_import_qt():
-    sources = sorted(CORE.rglob("*.py"))
-    assert sources, f"no Python files under {CORE}"
+@pytest.mark.parametrize("layer", QT_FREE_LAYERS)
+def test_layer_sources_do_not_import_qt(layer):
+    folder = REPO / "desktop_asr" / layer
+    sources = sorted(folder.rglob("*.py"))
+    assert sources, f"no Python files under {folder}"
     offences = [
         f"{path.relative_to(REPO)}:{line}: imports {module}"
         for path in sources
@@ -63,7 +67,7 @@ def test_core_sources_do_not_import_qt():
         )
         if _is_forbidden(module)
     ]
-    assert not offences, "the core must not import Qt:\n" + "\n".join(offences)
+    assert not offences, f"desktop_asr.{layer} must not import Qt:\n" + "\n".join(offences)
 
 
 def test_static_check_finds_qt_imports_in_any_spelling():
@@ -91,9 +95,10 @@ def qt_modules():
     return {m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6", "PySide2",
                                                           "shiboken2", "PyQt5", "PyQt6")}
 
-import desktop_asr.core as core
-names = ["desktop_asr.core"] + sorted(
-    info.name for info in pkgutil.walk_packages(core.__path__, "desktop_asr.core.")
+layer = sys.argv[1]
+package = importlib.import_module(layer)
+names = [layer] + sorted(
+    info.name for info in pkgutil.walk_packages(package.__path__, layer + ".")
 )
 culprits = {}
 for name in names:
@@ -106,19 +111,20 @@ print(json.dumps({"imported": names, "culprits": culprits, "qt": sorted(qt_modul
 """
 
 
-def test_importing_every_core_module_loads_no_qt():
+@pytest.mark.parametrize("layer", QT_FREE_LAYERS)
+def test_importing_every_module_of_the_layer_loads_no_qt(layer):
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     result = subprocess.run(
-        [sys.executable, "-c", _IMPORT_ALL_CORE],
+        [sys.executable, "-c", _IMPORT_ALL_CORE, f"desktop_asr.{layer}"],
         cwd=REPO,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert result.returncode == 0, f"importing the core failed:\n{result.stderr}"
+    assert result.returncode == 0, f"importing {layer} failed:\n{result.stderr}"
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert "desktop_asr.core" in report["imported"]
-    assert report["culprits"] == {}, f"core modules that load Qt: {report['culprits']}"
+    assert f"desktop_asr.{layer}" in report["imported"]
+    assert report["culprits"] == {}, f"modules that load Qt: {report['culprits']}"
     assert report["qt"] == []

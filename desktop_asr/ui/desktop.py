@@ -1,0 +1,153 @@
+"""The desktop app put together: services, controller, main window, tray, dialogs, and the
+single-instance server that lets `desktop-asr --toggle-recording` reach it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+
+from desktop_asr.core.app_settings import AppSettingsStore
+from desktop_asr.core.errors import AsrError
+from desktop_asr.core.history import HistoryStore
+from desktop_asr.core.run_plan import Stores
+from desktop_asr.ui.controller import AppController, Services
+from desktop_asr.ui.main_window import MainWindow
+from desktop_asr.ui.single_instance import InstanceServer
+from desktop_asr.ui.tray import Tray, take_unavailable_notice
+
+COMMANDS = ("show", "toggle-recording", "quit")
+
+
+def default_services() -> tuple[Services, list[tuple[str, str]]]:
+    """The user's stores, history and recorder; problems found on the way, in words (the
+    app still starts: without a history, or without recording)."""
+    problems: list[tuple[str, str]] = []
+    history: HistoryStore | None
+    try:
+        history = HistoryStore()
+    except AsrError as exc:
+        history = None
+        problems.append((str(exc), exc.details))
+    from desktop_asr.recording.devices import recording_problem
+    from desktop_asr.recording.recorder import Recorder
+
+    problem = recording_problem()
+    recorder = None if problem else Recorder()
+    services = Services(stores=Stores(), history=history, settings=AppSettingsStore(),
+                        recorder=recorder, recording_problem=problem)
+    return services, problems
+
+
+class DesktopApp(QObject):
+    def __init__(self, app: QApplication, services: Services, *,
+                 instance: InstanceServer | None = None,
+                 problems: list[tuple[str, str]] | None = None) -> None:
+        super().__init__()
+        self.app = app
+        self.controller = AppController(services)
+        # The tray icon is made even without a tray host: on X11 it appears when a panel
+        # starts later. Whether closing the window hides or quits is decided now.
+        self.tray = Tray(self.controller)
+        self.has_tray = Tray.available()
+        self.window = MainWindow(self.controller, keep_running_in_tray=self.has_tray)
+        self.instance = instance
+        self._said_no_tray = False
+        c = self.controller
+        c.showWindowRequested.connect(self.window.bring_to_front)
+        c.settingsRequested.connect(self.open_settings)
+        c.quitRequested.connect(self.quit)
+        c.transcriptReady.connect(self._notify_if_hidden)
+        self.window.profilesRequested.connect(self.open_profiles)
+        self.window.vocabularyRequested.connect(self.open_vocabulary)
+        self.window.settingsRequested.connect(self.open_settings)
+        self.tray.toggleWindowRequested.connect(self.window.toggle_visible)
+        if instance is not None:
+            instance.commandReceived.connect(self.run_command)
+        for message, details in problems or []:
+            QTimer.singleShot(0, lambda m=message, d=details: c.report_error(m, d))
+
+    def start(self, initial_command: str | None = None) -> None:
+        self.window.show()
+        self.tray.show()
+        if not self.has_tray:
+            notice = take_unavailable_notice(QSettings())
+            if notice:
+                self.controller.report_error(notice)
+        if not self.controller.profile_names():
+            QTimer.singleShot(0, self.open_first_run)
+        if self.controller.history is not None:
+            try:
+                self.controller.history.apply_retention()
+            except AsrError as exc:
+                self.controller.report_error(str(exc), exc.details)
+        self.controller.resume_pending()
+        if initial_command:
+            QTimer.singleShot(0, lambda: self.run_command(initial_command))
+
+    def run_command(self, command: str) -> None:
+        if command == "show":
+            self.window.bring_to_front()
+        elif command == "toggle-recording":
+            self.controller.toggle_recording()
+        elif command == "quit":
+            self.quit()
+
+    def quit(self) -> None:
+        self.controller.shutdown()
+        self.tray.hide()
+        # Hidden now, so that destroying the window after the event loop has ended does not
+        # count as "the last window closed", which would ask an idle application to quit
+        # (and stop the next event loop of the same process at once).
+        self.window.transcript_view.flush_edits()
+        for widget in self.app.topLevelWidgets():
+            widget.hide()
+        self.app.quit()
+
+    # --- dialogs -------------------------------------------------------------------------------
+    def open_first_run(self) -> None:
+        from desktop_asr.ui.dialogs.first_run_dialog import FirstRunDialog
+
+        stores = self.controller.stores
+        dialog = FirstRunDialog(stores.profiles, stores.secrets, parent=self.window)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.controller.storesChanged.emit()
+
+    def open_profiles(self) -> None:
+        from desktop_asr.ui.dialogs.profile_dialog import ProfileDialog
+
+        stores = self.controller.stores
+        dialog = ProfileDialog(stores.profiles, stores.secrets, stores.vocabulary,
+                               parent=self.window)
+        dialog.profilesChanged.connect(self.controller.storesChanged)
+        dialog.exec()
+        self.controller.storesChanged.emit()
+
+    def open_vocabulary(self) -> None:
+        from desktop_asr.ui.dialogs.vocabulary_dialog import VocabularyDialog
+
+        dialog = VocabularyDialog(self.controller.stores.vocabulary, parent=self.window)
+        dialog.vocabularyChanged.connect(self.controller.storesChanged)
+        dialog.exec()
+
+    def open_settings(self) -> None:
+        from desktop_asr.ui.dialogs.settings_dialog import SettingsDialog
+
+        services = self.controller.services
+        dialog = SettingsDialog(services.settings, self.controller.history,
+                                devices=_device_names, parent=self.window,
+                                recording_problem=services.recording_problem)
+        dialog.settingsChanged.connect(self.controller.apply_settings)
+        dialog.exec()
+
+    def _notify_if_hidden(self, _result: object) -> None:
+        if not Tray.available() or self.window.isVisible():
+            return
+        if self.controller.settings.notify_when_hidden:
+            self.tray.notify(self.window.tr("Transcript ready"),
+                             self.window.tr("The transcript is on the clipboard."))
+
+
+def _device_names() -> list[tuple[str, bool]]:
+    from desktop_asr.recording.devices import list_input_devices
+
+    return [(d.name, d.is_default) for d in list_input_devices()]
