@@ -28,11 +28,12 @@ fi
 
 # --- system packages (Debian/Ubuntu) -------------------------------------------------------
 # TESTING.md's list, plus the X11 libraries Qt 6.12's xcb plugin needs (libxcb-icccm4,
-# libxcb-keysyms1).
+# libxcb-keysyms1), xdpyinfo (x11-utils) to know when Xvfb is up, and the PulseAudio
+# tools and ALSA plugin named explicitly (recommends are not installed).
 system_packages=(
     xvfb trayer xclip xdotool pulseaudio libportaudio2 espeak-ng sox gnome-keyring dbus-x11
     libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libegl1 libgl1
-    fonts-noto-cjk imagemagick
+    fonts-noto-cjk imagemagick x11-utils pulseaudio-utils libasound2-plugins
 )
 venv=${VENV:-$repo/.venv}
 if [[ ! -x $venv/bin/python ]] && ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then

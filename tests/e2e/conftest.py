@@ -223,3 +223,66 @@ def virtual_microphone() -> Iterator[VirtualMicrophone]:
     finally:
         microphone.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- a real X display with a system tray -----------------------------------------------------
+class XDisplay:
+    """Xvfb with trayer as the tray host (TESTING.md); ``env`` for the app's process."""
+
+    def __init__(self, number: int) -> None:
+        self.name = f":{number}"
+        self.env = {"DISPLAY": self.name, "QT_QPA_PLATFORM": "xcb"}
+        self._processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> None:
+        xvfb = subprocess.Popen(
+            ["Xvfb", self.name, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._processes.append(xvfb)
+        deadline = time.monotonic() + START_TIMEOUT
+        while subprocess.run(["xdpyinfo", "-display", self.name], capture_output=True,
+                             check=False).returncode != 0:
+            if xvfb.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Xvfb {self.name} did not start")
+            time.sleep(0.05)  # sleep-ok: waiting for another process to come up
+        trayer = subprocess.Popen(
+            ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request",
+             "--height", "32"], env={**os.environ, "DISPLAY": self.name},
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._processes.append(trayer)
+
+    def clipboard(self) -> str:
+        result = subprocess.run(["xclip", "-o", "-selection", "clipboard"],
+                                env={**os.environ, "DISPLAY": self.name}, capture_output=True,
+                                timeout=10, check=False)
+        return result.stdout.decode("utf-8", "replace") if result.returncode == 0 else ""
+
+    def screenshot(self, path: Path) -> None:
+        subprocess.run(["import", "-display", self.name, "-window", "root", str(path)],
+                       check=True, timeout=30, capture_output=True)
+
+    def stop(self) -> None:
+        for process in reversed(self._processes):
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="session")
+def x_display() -> Iterator[XDisplay]:
+    missing = [t for t in ("Xvfb", "trayer", "xclip", "xdpyinfo") if shutil.which(t) is None]
+    if missing:
+        pytest.skip(f"not installed: {', '.join(missing)} (apt install xvfb trayer xclip "
+                    "x11-utils)")
+    number = next(n for n in range(90 + os.getpid() % 50, 400)
+                  if not Path(f"/tmp/.X11-unix/X{n}").exists()
+                  and not Path(f"/tmp/.X{n}-lock").exists())
+    display = XDisplay(number)
+    try:
+        display.start()
+        yield display
+    finally:
+        display.stop()
