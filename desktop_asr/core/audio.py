@@ -133,6 +133,9 @@ def _decoded_frames(
             continue
 
 
+ENCODE_BLOCK = SAMPLE_RATE  # samples per call into the FLAC encoder
+
+
 def encode(samples: Pcm, fmt: str = "flac") -> bytes:
     """16 kHz mono int16 PCM -> a FLAC or WAV file in memory."""
     if fmt == "wav":
@@ -149,12 +152,14 @@ def encode(samples: Pcm, fmt: str = "flac") -> bytes:
     with av.open(buffer, mode="w", format="flac") as out:
         stream = out.add_stream("flac", rate=SAMPLE_RATE, layout="mono")
         stream.codec_context.format = "s16"
-        if samples.size:
+        pcm = np.ascontiguousarray(samples, dtype=np.int16)
+        # A second at a time: each call into the encoder is short, so a thread encoding
+        # a long chunk never holds the interpreter for long (the UI thread stays fluid).
+        for start in range(0, pcm.size, ENCODE_BLOCK):
             frame = av.AudioFrame.from_ndarray(
-                np.ascontiguousarray(samples, dtype=np.int16).reshape(1, -1),
-                format="s16", layout="mono",
-            )
+                pcm[start:start + ENCODE_BLOCK].reshape(1, -1), format="s16", layout="mono")
             frame.sample_rate = SAMPLE_RATE
+            frame.pts = start
             for packet in stream.encode(frame):
                 out.mux(packet)
         for packet in stream.encode(None):
