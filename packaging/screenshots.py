@@ -1,0 +1,176 @@
+"""Take the README's screenshots from the real app, in English and Simplified Chinese.
+
+    dbus-run-session -- sh -c 'eval "$(printf pw | gnome-keyring-daemon --unlock \
+        --components=secrets)"; .venv/bin/python packaging/screenshots.py'
+
+Starts its own X display (Xvfb) with a tray host (trayer), a private PulseAudio with a
+virtual microphone, and the project's reference server; fills private stores with a demo
+profile, vocabulary list and history; transcribes two files for real; then captures the
+main window, the tray menu, the profile dialog and the vocabulary dialog. Needs the test
+tools (bash tests/run.sh installs them) and imagemagick; run inside a D-Bus session with a
+keyring (as above) so that the profile dialog shows a working keyring.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHOTS = ("window", "tray", "profiles", "vocabulary")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "packaging" / "screenshots")
+    parser.add_argument("--lang", action="append", help="en, zh_CN (default: both)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return take(args.child, args.out)
+    sys.path.insert(0, str(REPO))
+    from tests.e2e.conftest import VirtualMicrophone, XDisplay
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    display = XDisplay(137)
+    microphone = VirtualMicrophone(Path(tempfile.mkdtemp(prefix="shots-pulse-")))
+    server = subprocess.Popen([sys.executable, "-m", "tests.refserver"], cwd=REPO,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        display.start()
+        microphone.start()
+        ready = server.stdout.readline().split() if server.stdout else []
+        url = ready[1] if len(ready) == 2 and ready[0] == "READY" else ""
+        if not url:
+            print("the reference server did not start", file=sys.stderr)
+            return 1
+        for lang in args.lang or ["en", "zh_CN"]:
+            env = {**os.environ, **display.env, **microphone.env, "DESKTOP_ASR_LANG": lang,
+                   "SHOTS_SERVER": url, "PYTHONPATH": str(REPO)}
+            subprocess.run([sys.executable, __file__, "--child", lang, "--out", str(args.out)],
+                           env=env, check=True, timeout=180)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        microphone.stop()
+        display.stop()
+    for path in sorted(args.out.glob("*.png")):
+        print(path)
+    return 0
+
+
+def take(lang: str, out: Path) -> int:
+    """In a process of its own per language (the translation is installed at start)."""
+    home = Path(tempfile.mkdtemp(prefix="shots-"))
+    os.environ.update(XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"),
+                      DESKTOP_ASR_INSTANCE_NAME=f"shots-{lang}")
+    from PySide6.QtCore import QEventLoop, QLocale, QPoint, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_asr.ui import app as ui_app
+
+    app = QApplication(["desktop-asr"])
+    QLocale.setDefault(QLocale(lang))
+    ui_app.install_translators(app, lang)
+    fill_stores(os.environ["SHOTS_SERVER"], home, lang)
+
+    from desktop_asr.ui.desktop import DesktopApp, default_services
+
+    services, problems = default_services()
+    desktop = DesktopApp(app, services, problems=problems)
+    desktop.start()
+    window = desktop.window
+    window.resize(1100, 640)
+    window.move(40, 60)
+
+    def pause(ms: int) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    files = make_audio(home, lang)
+    desktop.controller.transcribe_paths([str(f) for f in files])
+    deadline = time.monotonic() + 60
+    while desktop.controller.queue.active_count() and time.monotonic() < deadline:
+        pause(100)
+    pause(800)
+    window.raise_()
+    pause(300)
+    shoot(out / f"{lang}-window.png", window)
+
+    menu = desktop.tray.menu
+    desktop.tray.rebuild_menu()
+    geometry = desktop.tray.icon.geometry()
+    menu.popup(QPoint(geometry.right() - menu.sizeHint().width(), geometry.bottom() + 2))
+    pause(600)
+    screen_shot(out / f"{lang}-tray.png",
+                crop=(1280 - menu.sizeHint().width() - 40, 0, menu.sizeHint().width() + 40,
+                      menu.sizeHint().height() + 60))
+    menu.hide()
+
+    from desktop_asr.ui.dialogs.profile_dialog import ProfileDialog
+    from desktop_asr.ui.dialogs.vocabulary_dialog import VocabularyDialog
+
+    stores = desktop.controller.stores
+    profiles = ProfileDialog(stores.profiles, stores.secrets, stores.vocabulary, window)
+    profiles.show()
+    pause(800)
+    shoot(out / f"{lang}-profiles.png", profiles)
+    profiles.hide()
+    vocabulary = VocabularyDialog(stores.vocabulary, window)
+    vocabulary.show()
+    pause(800)
+    shoot(out / f"{lang}-vocabulary.png", vocabulary)
+    vocabulary.hide()
+    desktop.quit()
+    return 0
+
+
+def fill_stores(server: str, home: Path, lang: str) -> None:
+    from desktop_asr.core.profiles import Profile, ProfileStore
+    from desktop_asr.core.vocabulary import VocabularyEntry, VocabularyList
+    from desktop_asr.core.vocabulary_store import VocabularyStore
+
+    config = home / "config" / "desktop-asr"
+    vocabulary = VocabularyStore(config / "vocabulary.json")
+    vocabulary.save(VocabularyList("Work", (
+        VocabularyEntry("不二家", ("bu er jia",)),
+        VocabularyEntry("Kubernetes", ("kuber netes", "cooper netties")),
+        VocabularyEntry("vLLM", ("v l l m",)),
+        VocabularyEntry("Qwen3-ASR", ("queen three asr",)),
+    )))
+    vocabulary.save(VocabularyList("Names", (VocabularyEntry("Zhang Wei"),)))
+    profiles = ProfileStore(config / "profiles.json")
+    profiles.add(Profile(name="Home GPU", server=server, model="qwen3-asr",
+                         vocab_lists=("Work",), context="Weekly team meeting"),
+                 make_default=True)
+    profiles.add(Profile(name="Lab", server="http://10.0.0.5:30101", model="qwen3-asr",
+                         language="zh"))
+
+
+def make_audio(home: Path, lang: str) -> list[Path]:
+    sys.path.insert(0, str(REPO))
+    from tests import dtmf
+
+    texts = {"standup.m4a": "*1234 5678", "interview.flac": "2024 11 24"}
+    return [dtmf.write_audio(home / name, dtmf.synthesize(text), 16000)
+            for name, text in texts.items()]
+
+
+def shoot(path: Path, widget: object) -> None:
+    widget.grab().save(str(path))  # type: ignore[attr-defined]
+
+
+def screen_shot(path: Path, crop: tuple[int, int, int, int]) -> None:
+    x, y, w, h = crop
+    subprocess.run(["import", "-window", "root", "-crop", f"{w}x{h}+{x}+{y}", str(path)],
+                   check=True, timeout=30)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
