@@ -49,7 +49,8 @@ class DesktopApp(QObject):
         # starts later. Whether closing the window hides or quits is decided now.
         self.tray = Tray(self.controller)
         self.has_tray = Tray.available()
-        self.window = MainWindow(self.controller, keep_running_in_tray=self.has_tray)
+        self.window = MainWindow(self.controller, keep_running_in_tray=self.has_tray,
+                                 devices=_device_names)
         self.instance = instance
         self._said_no_tray = False
         c = self.controller

@@ -27,7 +27,7 @@ from desktop_asr.ui.widgets.drop_zone import DropZone
 from desktop_asr.ui.widgets.error_details import show_error
 from desktop_asr.ui.widgets.history_panel import HistoryPanel
 from desktop_asr.ui.widgets.queue_view import QueueView
-from desktop_asr.ui.widgets.record_panel import RecordPanel
+from desktop_asr.ui.widgets.record_panel import DeviceLister, RecordPanel
 from desktop_asr.ui.widgets.transcript_view import TranscriptView
 
 
@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
     settingsRequested = Signal()
 
     def __init__(self, controller: AppController, *, keep_running_in_tray: bool = False,
-                 parent: QWidget | None = None) -> None:
+                 devices: DeviceLister | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.keep_running_in_tray = keep_running_in_tray
@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.settings_button)
 
         self.banner = ErrorBanner()
-        self.record_panel = RecordPanel(controller)
+        self.record_panel = RecordPanel(controller, devices=devices)
         self.drop_zone = DropZone()
         self.drop_zone.sourcesDropped.connect(controller.transcribe_paths)
         self.queue_view = QueueView(controller.queue)

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from collections.abc import Callable
+from dataclasses import replace
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_asr.ui.controller import RECORDING, AppController
 from desktop_asr.ui.widgets.level_meter import LevelMeter
+from desktop_asr.ui.workers import run_in_background
+
+DeviceLister = Callable[[], list[tuple[str, bool]]]  # (name, is the system default)
 
 
 def format_elapsed(seconds: float) -> str:
@@ -16,29 +29,71 @@ def format_elapsed(seconds: float) -> str:
 
 
 class RecordPanel(QWidget):
-    def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
+    """``devices`` lists the input devices (it may block: it runs off the UI thread); the
+    choice is saved in the app settings and used by the next recording."""
+
+    def __init__(self, controller: AppController, parent: QWidget | None = None, *,
+                 devices: DeviceLister | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
+        self._devices = devices
         self.button = QPushButton()
         self.button.setMinimumHeight(36)
         self.button.clicked.connect(controller.toggle_recording)
         self.elapsed = QLabel(format_elapsed(0))
         self.meter = LevelMeter()
-        self.device = QLabel()
-        self.device.setWordWrap(True)
+        self.device_label = QLabel(self.tr("Input:"))
+        self.device_box = QComboBox()
+        self.device_box.setMinimumContentsLength(18)
+        self.device_box.activated.connect(self._device_chosen)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.button)
         top.addWidget(self.elapsed)
         top.addWidget(self.meter, 1)
+        device_row = QHBoxLayout()
+        device_row.addWidget(self.device_label)
+        device_row.addWidget(self.device_box, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.device)
+        layout.addLayout(device_row)
+        layout.addWidget(self.problem)
         controller.stateChanged.connect(self._refresh)
         controller.recordingTick.connect(lambda s: self.elapsed.setText(format_elapsed(s)))
         controller.levelChanged.connect(self.meter.set_level)
-        controller.settingsChanged.connect(lambda _s: self._refresh())
+        controller.settingsChanged.connect(lambda _s: self._fill_devices(self._names))
+        self._names: list[tuple[str, bool]] = []
+        self._fill_devices([])
         self._refresh()
+        self.refresh_devices()
+
+    def refresh_devices(self) -> None:
+        if self._devices is None or not self.controller.recording_available:
+            return
+        run_in_background(self._devices, finished=self._fill_devices,
+                          failed=lambda message, _details: self.problem.setText(message))
+
+    def _fill_devices(self, names: list[tuple[str, bool]]) -> None:
+        self._names = list(names)
+        chosen = self.controller.settings.input_device
+        self.device_box.blockSignals(True)
+        self.device_box.clear()
+        self.device_box.addItem(self.tr("System default"), None)
+        for name, _default in self._names:
+            self.device_box.addItem(name, name)
+        if chosen and chosen not in [n for n, _ in self._names]:
+            self.device_box.addItem(self.tr("{0} (not connected)").format(chosen), chosen)
+        index = self.device_box.findData(chosen) if chosen else 0
+        self.device_box.setCurrentIndex(max(0, index))
+        self.device_box.blockSignals(False)
+
+    def _device_chosen(self, index: int) -> None:
+        name = self.device_box.itemData(index)
+        settings = self.controller.settings
+        if name != settings.input_device:
+            self.controller.save_settings(replace(settings, input_device=name))
 
     def _refresh(self, _state: str = "") -> None:
         recording = self.controller.state == RECORDING
@@ -46,10 +101,10 @@ class RecordPanel(QWidget):
                             else self.tr("Record"))
         available = self.controller.recording_available
         self.button.setEnabled(available)
-        if not available:
-            self.device.setText(self.controller.recording_problem)
-        else:
-            name = self.controller.settings.input_device or self.tr("the system default")
-            self.device.setText(self.tr("Input: {0}").format(name))
+        self.device_box.setEnabled(available and not recording)
+        self.device_box.setVisible(available)
+        self.device_label.setVisible(available)
+        self.problem.setText("" if available else self.controller.recording_problem)
+        self.problem.setVisible(not available)
         if not recording:
             self.meter.reset()
