@@ -144,8 +144,8 @@ class DesktopApp(QObject):
         if not Tray.available() or self.window.isVisible():
             return
         if self.controller.settings.notify_when_hidden:
-            self.tray.notify(self.window.tr("Transcript ready"),
-                             self.window.tr("The transcript is on the clipboard."))
+            self.tray.notify(self.tr("Transcript ready"),
+                             self.tr("The transcript is on the clipboard."))
 
 
 def _device_names() -> list[tuple[str, bool]]:

@@ -219,10 +219,8 @@ class Tray(QObject):
             self._add_action(self.tr("Start recording"), controller.toggle_recording)
         else:
             problem = controller.recording_problem
-            action = self._add_disabled(
-                self.tr("Recording unavailable: {0}").format(menu_label(elide(problem, 60)))
-                if problem else self.tr("Recording unavailable")
-            )
+            # The reason is a whole sentence already; it is the item's tooltip.
+            action = self._add_disabled(self.tr("Recording unavailable"))
             action.setToolTip(problem)
         self._add_action(self.tr("Transcribe file..."), self._transcribe_files)
 

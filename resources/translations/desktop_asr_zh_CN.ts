@@ -2,26 +2,1243 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
-    <name>PlaceholderWindow</name>
+    <name>ApiKeyBox</name>
     <message>
-        <source>Dictate, or drop audio and video files, and get text back from your own Qwen3-ASR server.</source>
-        <translation>口述，或拖入音频、视频文件，由你自己的 Qwen3-ASR 服务器转写成文字。</translation>
+        <source>API key</source>
+        <translation>API 密钥</translation>
     </message>
     <message>
-        <source>File transcription is available from the command line:</source>
-        <translation>目前可以通过命令行转写文件：</translation>
+        <source>API keys cannot be stored in the system keyring: {0} A key you type here is kept for this session only (until desktop-asr quits), or the key can be read from an environment variable.</source>
+        <translation>API 密钥无法保存到系统密钥环：{0} 在此输入的密钥仅在本次会话中保留（直到 desktop-asr 退出），也可以改为从环境变量读取密钥。</translation>
     </message>
     <message>
-        <source>Select the command to copy it</source>
-        <translation>可选中此命令进行复制</translation>
+        <source>Keep the key in the system keyring</source>
+        <translation>将密钥保存在系统密钥环中</translation>
     </message>
     <message>
-        <source>The full window, with recording, drag-and-drop and server profiles, is coming in a later version.</source>
-        <translation>完整的窗口（包括录音、拖放和服务器配置）将在后续版本中推出。</translation>
+        <source>Keep the key for this session only</source>
+        <translation>仅在本次会话中保留密钥</translation>
     </message>
     <message>
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
+        <source>Read the key from the environment variable</source>
+        <translation>从环境变量读取密钥</translation>
+    </message>
+    <message>
+        <source>Forget the stored key</source>
+        <translation>删除已保存的密钥</translation>
+    </message>
+    <message>
+        <source>Name the environment variable that holds the key.</source>
+        <translation>请填写存放密钥的环境变量名。</translation>
+    </message>
+    <message>
+        <source>The key is read from ${0}.</source>
+        <translation>密钥从 ${0} 读取。</translation>
+    </message>
+    <message>
+        <source>The key is read from ${0}, which is not set in this session.</source>
+        <translation>密钥从 ${0} 读取，但本次会话中未设置该变量。</translation>
+    </message>
+    <message>
+        <source>No key stored yet.</source>
+        <translation>尚未保存密钥。</translation>
+    </message>
+    <message>
+        <source>The key is kept for this session only.</source>
+        <translation>密钥仅在本次会话中保留。</translation>
+    </message>
+    <message>
+        <source>The key is stored in the system keyring ({0}).</source>
+        <translation>密钥已保存在系统密钥环中（{0}）。</translation>
+    </message>
+    <message>
+        <source>Where the key is is unknown: {0}</source>
+        <translation>无法确定密钥的存放位置：{0}</translation>
+    </message>
+    <message>
+        <source>No key stored (a server without an API key needs none).</source>
+        <translation>未保存密钥（服务器不要求 API 密钥时无需填写）。</translation>
+    </message>
+    <message>
+        <source>The environment variable ${0} is not set, so there is no API key to send.</source>
+        <translation>未设置环境变量 ${0}，因此没有可发送的 API 密钥。</translation>
+    </message>
+    <message>
+        <source>The API key is kept for this session only: it could not be stored in the system keyring, so enter it again after desktop-asr restarts.</source>
+        <translation>API 密钥仅在本次会话中保留：它无法保存到系统密钥环，desktop-asr 重启后请重新输入。</translation>
+    </message>
+    <message>
+        <source>The API key is stored in the system keyring.</source>
+        <translation>API 密钥已保存在系统密钥环中。</translation>
+    </message>
+    <message>
+        <source>The stored key was deleted.</source>
+        <translation>已删除保存的密钥。</translation>
+    </message>
+    <message>
+        <source>There was no stored key.</source>
+        <translation>没有已保存的密钥。</translation>
+    </message>
+    <message>
+        <source>Type a key to set or replace it</source>
+        <translation>输入密钥以设置或替换</translation>
+    </message>
+    <message>
+        <source>Optional: the server&apos;s API key</source>
+        <translation>可选：服务器的 API 密钥</translation>
+    </message>
+</context>
+<context>
+    <name>AppController</name>
+    <message>
+        <source>Recording is unavailable on this system.</source>
+        <translation>此系统上无法录音。</translation>
+    </message>
+    <message>
+        <source>Recording {0}</source>
+        <translation>录音 {0}</translation>
+    </message>
+    <message>
+        <source>The audio of this recording was not kept, so it cannot be transcribed again.</source>
+        <translation>此录音的音频未保留，因此无法重新转写。</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionTest</name>
+    <message>
+        <source>Connected: serves {0}; a 1-second test tone took {1} s.</source>
+        <translation>已连接：服务器提供 {0}；转写 1 秒测试音用时 {1} 秒。</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionTestPanel</name>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Testing the connection to {0}...</source>
+        <translation>正在测试与 {0} 的连接…</translation>
+    </message>
+</context>
+<context>
+    <name>DesktopApp</name>
+    <message>
+        <source>Transcript ready</source>
+        <translation>转写完成</translation>
+    </message>
+    <message>
+        <source>The transcript is on the clipboard.</source>
+        <translation>转写结果已复制到剪贴板。</translation>
+    </message>
+</context>
+<context>
+    <name>DropZone</name>
+    <message>
+        <source>Transcribe files</source>
+        <translation>转写文件</translation>
+    </message>
+    <message>
+        <source>Audio and video ({0});;All files (*)</source>
+        <translation>音频和视频 ({0});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Drop audio or video files, folders or links here</source>
+        <translation>将音频、视频文件、文件夹或链接拖放到这里</translation>
+    </message>
+    <message>
+        <source>Choose files…</source>
+        <translation>选择文件…</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorBanner</name>
+    <message>
+        <source>Details…</source>
+        <translation>详细信息…</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorPanel</name>
+    <message>
+        <source>Something went wrong; the details say what.</source>
+        <translation>出现错误，详细信息中有具体说明。</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详细信息</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Welcome to desktop-asr</source>
+        <translation>欢迎使用 desktop-asr</translation>
+    </message>
+    <message>
+        <source>Connect to your speech recognition server</source>
+        <translation>连接到你的语音识别服务器</translation>
+    </message>
+    <message>
+        <source>desktop-asr sends your recordings and files to your own Qwen3-ASR server. Type the address of the computer that runs it in place of HOST (for example 192.168.1.20), then test the connection and save. You can add more servers later under Profiles.</source>
+        <translation>desktop-asr 会将你的录音和文件发送到你自己的 Qwen3-ASR 服务器。请将 HOST 替换为运行该服务器的计算机的地址（例如 192.168.1.20），然后测试连接并保存。以后可以在“服务器配置”中添加更多服务器。</translation>
+    </message>
+    <message>
+        <source>My server</source>
+        <translation>我的服务器</translation>
+    </message>
+    <message>
+        <source>API key (only if your server asks for one)</source>
+        <translation>API 密钥（仅当服务器要求时填写）</translation>
+    </message>
+    <message>
+        <source>Server address:</source>
+        <translation>服务器地址：</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>Profile name:</source>
+        <translation>配置名称：</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Type your server&apos;s address in place of HOST, for example http://192.168.1.20:30101.</source>
+        <translation>请将 HOST 替换为服务器的地址，例如 http://192.168.1.20:30101。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPanel</name>
+    <message>
+        <source>Search transcripts</source>
+        <translation>搜索转写记录</translation>
+    </message>
+    <message>
+        <source>Transcripts</source>
+        <translation>转写记录</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Re-run with</source>
+        <translation>重新转写</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>No transcript contains “{0}”.</source>
+        <translation>没有包含“{0}”的转写记录。</translation>
+    </message>
+    <message>
+        <source>No transcripts yet.</source>
+        <translation>还没有转写记录。</translation>
+    </message>
+    <message>
+        <source>The newest {0} are shown; search to find older ones.</source>
+        <translation>仅显示最新的 {0} 条；更早的记录请通过搜索查找。</translation>
+    </message>
+    <message>
+        <source>Transcripts: {0}</source>
+        <translation>共 {0} 条转写记录</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>Waiting for the server</source>
+        <translation>正在等待服务器</translation>
+    </message>
+    <message>
+        <source>Delete the transcript of {0}? A kept recording is deleted too. This cannot be undone.</source>
+        <translation>删除 {0} 的转写记录？保留的录音也会一并删除。此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Re-run with profile</source>
+        <translation>使用服务器配置重新转写</translation>
+    </message>
+    <message>
+        <source>No profiles</source>
+        <translation>没有服务器配置</translation>
+    </message>
+</context>
+<context>
+    <name>Languages</name>
+    <message>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英语</translation>
+    </message>
+    <message>
+        <source>Cantonese</source>
+        <translation>粤语</translation>
+    </message>
+    <message>
+        <source>Arabic</source>
+        <translation>阿拉伯语</translation>
+    </message>
+    <message>
+        <source>German</source>
+        <translation>德语</translation>
+    </message>
+    <message>
+        <source>French</source>
+        <translation>法语</translation>
+    </message>
+    <message>
+        <source>Spanish</source>
+        <translation>西班牙语</translation>
+    </message>
+    <message>
+        <source>Portuguese</source>
+        <translation>葡萄牙语</translation>
+    </message>
+    <message>
+        <source>Indonesian</source>
+        <translation>印尼语</translation>
+    </message>
+    <message>
+        <source>Italian</source>
+        <translation>意大利语</translation>
+    </message>
+    <message>
+        <source>Korean</source>
+        <translation>韩语</translation>
+    </message>
+    <message>
+        <source>Russian</source>
+        <translation>俄语</translation>
+    </message>
+    <message>
+        <source>Thai</source>
+        <translation>泰语</translation>
+    </message>
+    <message>
+        <source>Vietnamese</source>
+        <translation>越南语</translation>
+    </message>
+    <message>
+        <source>Japanese</source>
+        <translation>日语</translation>
+    </message>
+    <message>
+        <source>Turkish</source>
+        <translation>土耳其语</translation>
+    </message>
+    <message>
+        <source>Hindi</source>
+        <translation>印地语</translation>
+    </message>
+    <message>
+        <source>Malay</source>
+        <translation>马来语</translation>
+    </message>
+    <message>
+        <source>Dutch</source>
+        <translation>荷兰语</translation>
+    </message>
+    <message>
+        <source>Swedish</source>
+        <translation>瑞典语</translation>
+    </message>
+    <message>
+        <source>Danish</source>
+        <translation>丹麦语</translation>
+    </message>
+    <message>
+        <source>Finnish</source>
+        <translation>芬兰语</translation>
+    </message>
+    <message>
+        <source>Polish</source>
+        <translation>波兰语</translation>
+    </message>
+    <message>
+        <source>Czech</source>
+        <translation>捷克语</translation>
+    </message>
+    <message>
+        <source>Filipino</source>
+        <translation>菲律宾语</translation>
+    </message>
+    <message>
+        <source>Persian</source>
+        <translation>波斯语</translation>
+    </message>
+    <message>
+        <source>Greek</source>
+        <translation>希腊语</translation>
+    </message>
+    <message>
+        <source>Romanian</source>
+        <translation>罗马尼亚语</translation>
+    </message>
+    <message>
+        <source>Hungarian</source>
+        <translation>匈牙利语</translation>
+    </message>
+    <message>
+        <source>Macedonian</source>
+        <translation>马其顿语</translation>
+    </message>
+</context>
+<context>
+    <name>LevelMeter</name>
+    <message>
+        <source>Input level</source>
+        <translation>输入电平</translation>
+    </message>
+    <message>
+        <source>The loudness of the microphone, from -60 dB (silence) to 0 dB (the loudest the input can take). Red means too loud.</source>
+        <translation>麦克风的音量，从 -60 dB（静音）到 0 dB（输入所能承受的最大音量）。红色表示音量过大。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Profiles…</source>
+        <translation>服务器配置…</translation>
+    </message>
+    <message>
+        <source>Vocabulary…</source>
+        <translation>词表…</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <source>Profile:</source>
+        <translation>服务器配置：</translation>
+    </message>
+    <message>
+        <source>Clear finished</source>
+        <translation>清除已完成</translation>
+    </message>
+    <message>
+        <source>Transcript</source>
+        <translation>转写结果</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileDialog</name>
+    <message>
+        <source>Server profiles</source>
+        <translation>服务器配置</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Make default</source>
+        <translation>设为默认</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>还原</translation>
+    </message>
+    <message>
+        <source>{0} (default)</source>
+        <translation>{0}（默认）</translation>
+    </message>
+    <message>
+        <source>Profile {0}</source>
+        <translation>服务器配置：{0}</translation>
+    </message>
+    <message>
+        <source>New profile</source>
+        <translation>新服务器配置</translation>
+    </message>
+    <message>
+        <source>New profile {0}</source>
+        <translation>新服务器配置 {0}</translation>
+    </message>
+    <message>
+        <source>A new profile (not saved yet)</source>
+        <translation>新的服务器配置（尚未保存）</translation>
+    </message>
+    <message>
+        <source>Saved the profile {0}.</source>
+        <translation>已保存服务器配置“{0}”。</translation>
+    </message>
+    <message>
+        <source>Remove the profile {0}? Its API key is deleted from the system keyring too.</source>
+        <translation>移除服务器配置“{0}”？其 API 密钥也会从系统密钥环中删除。</translation>
+    </message>
+    <message>
+        <source>Removed the profile {0}.</source>
+        <translation>已移除服务器配置“{0}”。</translation>
+    </message>
+    <message>
+        <source>Asking {0} for its models...</source>
+        <translation>正在向 {0} 查询模型…</translation>
+    </message>
+    <message>
+        <source>The server serves: {0}</source>
+        <translation>服务器提供的模型：{0}</translation>
+    </message>
+    <message>
+        <source>The server lists no models; is the model still loading?</source>
+        <translation>服务器没有列出任何模型；模型是否仍在加载？</translation>
+    </message>
+    <message>
+        <source>Discard the changes you made to this profile?</source>
+        <translation>放弃对此服务器配置所做的更改？</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileForm</name>
+    <message>
+        <source>Choose a CA bundle</source>
+        <translation>选择 CA 证书包</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>s</source>
+        <comment>the unit after a number of seconds</comment>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <source>The first model the server lists</source>
+        <translation>服务器列出的第一个模型</translation>
+    </message>
+    <message>
+        <source>Fetch models</source>
+        <translation>获取模型</translation>
+    </message>
+    <message>
+        <source>Chat completions (/v1/chat/completions)</source>
+        <translation>对话补全（/v1/chat/completions）</translation>
+    </message>
+    <message>
+        <source>Transcriptions upload (/v1/audio/transcriptions)</source>
+        <translation>上传转写（/v1/audio/transcriptions）</translation>
+    </message>
+    <message>
+        <source>Detect automatically</source>
+        <translation>自动检测</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Server URL:</source>
+        <translation>服务器地址：</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>API style:</source>
+        <translation>API 类型：</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <source>Optional: names, terms or a sentence about the topic, sent with every request.</source>
+        <translation>可选：人名、术语或一句关于主题的说明，会随每个请求一起发送。</translation>
+    </message>
+    <message>
+        <source>Vocabulary lists used with this profile:</source>
+        <translation>此服务器配置使用的词表：</translation>
+    </message>
+    <message>
+        <source>Context:</source>
+        <translation>上下文：</translation>
+    </message>
+    <message>
+        <source>Send the audio in the request</source>
+        <translation>在请求中发送音频</translation>
+    </message>
+    <message>
+        <source>Let the server fetch web addresses</source>
+        <translation>让服务器自行获取网址</translation>
+    </message>
+    <message>
+        <source>Send asr_options (vocabulary hints) to the server</source>
+        <translation>向服务器发送 asr_options（词表提示）</translation>
+    </message>
+    <message>
+        <source>Verify the server&apos;s TLS certificate</source>
+        <translation>验证服务器的 TLS 证书</translation>
+    </message>
+    <message>
+        <source>The system&apos;s certificates</source>
+        <translation>系统证书</translation>
+    </message>
+    <message>
+        <source>Choose...</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Header</source>
+        <translation>请求头</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Add header</source>
+        <translation>添加请求头</translation>
+    </message>
+    <message>
+        <source>Remove header</source>
+        <translation>移除请求头</translation>
+    </message>
+    <message>
+        <source>Transport:</source>
+        <translation>传输方式：</translation>
+    </message>
+    <message>
+        <source>Longest chunk:</source>
+        <translation>最长分段：</translation>
+    </message>
+    <message>
+        <source>Requests at once:</source>
+        <translation>并发请求数：</translation>
+    </message>
+    <message>
+        <source>Connect timeout:</source>
+        <translation>连接超时：</translation>
+    </message>
+    <message>
+        <source>Read timeout:</source>
+        <translation>读取超时：</translation>
+    </message>
+    <message>
+        <source>CA bundle:</source>
+        <translation>CA 证书包：</translation>
+    </message>
+    <message>
+        <source>Extra headers:</source>
+        <translation>额外请求头：</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>Vocabulary and context</source>
+        <translation>词表和上下文</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>高级</translation>
+    </message>
+    <message>
+        <source>{0} (missing: no such list)</source>
+        <translation>{0}（缺失：没有此词表）</translation>
+    </message>
+</context>
+<context>
+    <name>QueueRow</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <source>Waiting for its turn</source>
+        <translation>排队等待中</translation>
+    </message>
+    <message>
+        <source>Transcribing…</source>
+        <translation>正在转写…</translation>
+    </message>
+    <message>
+        <source>Transcribing… {0}%</source>
+        <translation>正在转写… {0}%</translation>
+    </message>
+    <message>
+        <source>Not sent yet, will retry: {0}</source>
+        <translation>尚未发送，将重试：{0}</translation>
+    </message>
+    <message>
+        <source>(no speech)</source>
+        <translation>（无语音）</translation>
+    </message>
+    <message>
+        <source>Failed: {0}</source>
+        <translation>失败：{0}</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>QueueView</name>
+    <message>
+        <source>Nothing is being transcribed.</source>
+        <translation>当前没有正在转写的内容。</translation>
+    </message>
+</context>
+<context>
+    <name>RecordPanel</name>
+    <message>
+        <source>Input:</source>
+        <translation>输入设备：</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>系统默认</translation>
+    </message>
+    <message>
+        <source>{0} (not connected)</source>
+        <translation>{0}（未连接）</translation>
+    </message>
+    <message>
+        <source>Stop and transcribe</source>
+        <translation>停止并转写</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>录音</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Save transcripts in</source>
+        <translation>保存转写结果的文件夹</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Recording</source>
+        <translation>录音</translation>
+    </message>
+    <message>
+        <source>Input device:</source>
+        <translation>输入设备：</translation>
+    </message>
+    <message>
+        <source>Copy each transcript to the clipboard when it is done</source>
+        <translation>每次转写完成后将结果复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Save each transcript in a folder:</source>
+        <translation>将每次的转写结果保存到文件夹：</translation>
+    </message>
+    <message>
+        <source>Choose...</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Plain text (.txt)</source>
+        <translation>纯文本 (.txt)</translation>
+    </message>
+    <message>
+        <source>JSON (.json)</source>
+        <translation>JSON (.json)</translation>
+    </message>
+    <message>
+        <source>SubRip subtitles (.srt)</source>
+        <translation>SubRip 字幕 (.srt)</translation>
+    </message>
+    <message>
+        <source>WebVTT subtitles (.vtt)</source>
+        <translation>WebVTT 字幕 (.vtt)</translation>
+    </message>
+    <message>
+        <source>Markdown (.md)</source>
+        <translation>Markdown (.md)</translation>
+    </message>
+    <message>
+        <source>Transcripts</source>
+        <translation>转写结果</translation>
+    </message>
+    <message>
+        <source>Keep all recordings</source>
+        <translation>保留所有录音</translation>
+    </message>
+    <message>
+        <source>Keep recordings for</source>
+        <translation>录音保留</translation>
+    </message>
+    <message>
+        <source>days</source>
+        <translation>天</translation>
+    </message>
+    <message>
+        <source>Delete each recording once it is transcribed</source>
+        <translation>每段录音转写完成后即删除</translation>
+    </message>
+    <message>
+        <source>Recordings in the history</source>
+        <translation>历史记录中的录音</translation>
+    </message>
+    <message>
+        <source>Start desktop-asr when I log in</source>
+        <translation>登录时启动 desktop-asr</translation>
+    </message>
+    <message>
+        <source>Starting at login is not supported yet on this system; add desktop-asr to your system&apos;s startup programs yourself.</source>
+        <translation>此系统暂不支持登录时启动；请自行将 desktop-asr 添加到系统的启动程序中。</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>A new interface language is used after desktop-asr restarts.</source>
+        <translation>新语言在 desktop-asr 重启后生效。</translation>
+    </message>
+    <message>
+        <source>Notify me when a transcription finishes while the window is hidden</source>
+        <translation>窗口隐藏时，转写完成后通知我</translation>
+    </message>
+    <message>
+        <source>Application</source>
+        <translation>应用程序</translation>
+    </message>
+    <message>
+        <source>Interface language:</source>
+        <translation>界面语言：</translation>
+    </message>
+    <message>
+        <source>Recent transcripts in the tray menu:</source>
+        <translation>托盘菜单中的最近转写数：</translation>
+    </message>
+    <message>
+        <source>Choose the folder to save transcripts in, or turn saving them off.</source>
+        <translation>请选择保存转写结果的文件夹，或关闭自动保存。</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved in {0}: {1}</source>
+        <translation>无法将设置保存到 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>The history is not available, so this cannot be changed now.</source>
+        <translation>历史记录不可用，因此现在无法更改此项。</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>系统默认</translation>
+    </message>
+    <message>
+        <source>{0} (the system default)</source>
+        <translation>{0}（系统默认）</translation>
+    </message>
+    <message>
+        <source>{0} (not connected)</source>
+        <translation>{0}（未连接）</translation>
+    </message>
+    <message>
+        <source>No microphone or other input device was found.</source>
+        <translation>未找到麦克风或其他输入设备。</translation>
+    </message>
+</context>
+<context>
+    <name>TranscriptView</name>
+    <message>
+        <source>Cannot save {0}: {1}.</source>
+        <translation>无法保存 {0}：{1}。</translation>
+    </message>
+    <message>
+        <source>Cannot find a free file name for {0} in {1}.</source>
+        <translation>无法在 {1} 中为 {0} 找到可用的文件名。</translation>
+    </message>
+    <message>
+        <source>Plain text (*.txt)</source>
+        <translation>纯文本 (*.txt)</translation>
+    </message>
+    <message>
+        <source>SubRip subtitles (*.srt)</source>
+        <translation>SubRip 字幕 (*.srt)</translation>
+    </message>
+    <message>
+        <source>WebVTT subtitles (*.vtt)</source>
+        <translation>WebVTT 字幕 (*.vtt)</translation>
+    </message>
+    <message>
+        <source>JSON with segments (*.json)</source>
+        <translation>带分段的 JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>The transcript will appear here.</source>
+        <translation>转写结果将显示在这里。</translation>
+    </message>
+    <message>
+        <source>Transcript</source>
+        <translation>转写结果</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Save as...</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>This transcription failed: {0}</source>
+        <translation>本次转写失败：{0}</translation>
+    </message>
+    <message>
+        <source>This transcription is waiting for the server.</source>
+        <translation>本次转写正在等待服务器。</translation>
+    </message>
+    <message>
+        <source>Language: {0}</source>
+        <translation>语言：{0}</translation>
+    </message>
+    <message>
+        <source>Duration: {0}</source>
+        <translation>时长：{0}</translation>
+    </message>
+    <message>
+        <source>Profile: {0}</source>
+        <translation>服务器配置：{0}</translation>
+    </message>
+    <message>
+        <source>Source: {0}</source>
+        <translation>来源：{0}</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <source>Save the transcript</source>
+        <translation>保存转写结果</translation>
+    </message>
+    <message>
+        <source>Saved {0}</source>
+        <translation>已保存 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <source>Transcribe files</source>
+        <translation>转写文件</translation>
+    </message>
+    <message>
+        <source>Audio and video files ({0});;All files (*)</source>
+        <translation>音频和视频文件 ({0});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>No system tray was found, so desktop-asr runs as a normal window. Closing the window quits the app.</source>
+        <translation>未找到系统托盘，desktop-asr 将以普通窗口运行。关闭窗口即退出应用。</translation>
+    </message>
+    <message>
+        <source>Open window</source>
+        <translation>打开窗口</translation>
+    </message>
+    <message>
+        <source>Settings...</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Stop recording</source>
+        <translation>停止录音</translation>
+    </message>
+    <message>
+        <source>Start recording</source>
+        <translation>开始录音</translation>
+    </message>
+    <message>
+        <source>Recording unavailable</source>
+        <translation>无法录音</translation>
+    </message>
+    <message>
+        <source>Transcribe file...</source>
+        <translation>转写文件…</translation>
+    </message>
+    <message>
+        <source>Recent transcripts</source>
+        <translation>最近的转写</translation>
+    </message>
+    <message>
+        <source>No transcripts yet</source>
+        <translation>还没有转写记录</translation>
+    </message>
+    <message>
+        <source>(no speech)</source>
+        <translation>（无语音）</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>服务器配置</translation>
+    </message>
+    <message>
+        <source>No profiles</source>
+        <translation>没有服务器配置</translation>
+    </message>
+    <message>
+        <source>Vocabulary</source>
+        <translation>词表</translation>
+    </message>
+    <message>
+        <source>Choose a profile first</source>
+        <translation>请先选择服务器配置</translation>
+    </message>
+    <message>
+        <source>No lists</source>
+        <translation>没有词表</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <source>Recording {0}</source>
+        <translation>正在录音 {0}</translation>
+    </message>
+    <message>
+        <source>Transcribing {0} of {1}</source>
+        <translation>正在转写第 {0} 个，共 {1} 个</translation>
+    </message>
+    <message>
+        <source>Transcribing…</source>
+        <translation>正在转写…</translation>
+    </message>
+    <message>
+        <source>Error: {0}</source>
+        <translation>错误：{0}</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>desktop-asr — idle</source>
+        <translation>desktop-asr — 空闲</translation>
+    </message>
+</context>
+<context>
+    <name>VocabularyDialog</name>
+    <message>
+        <source>Vocabulary files (*.csv *.json *.txt)</source>
+        <translation>词表文件 (*.csv *.json *.txt)</translation>
+    </message>
+    <message>
+        <source>CSV: word,sounds_like (*.csv)</source>
+        <translation>CSV：word,sounds_like (*.csv)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Text: one word per line (*.txt)</source>
+        <translation>文本：每行一个词 (*.txt)</translation>
+    </message>
+    <message>
+        <source>CapsWriter-Offline hot words (hot*.txt)</source>
+        <translation>CapsWriter-Offline 热词 (hot*.txt)</translation>
+    </message>
+    <message>
+        <source>Import vocabulary</source>
+        <translation>导入词表</translation>
+    </message>
+    <message>
+        <source>Export vocabulary</source>
+        <translation>导出词表</translation>
+    </message>
+    <message>
+        <source>Vocabulary</source>
+        <translation>词表</translation>
+    </message>
+    <message>
+        <source>New...</source>
+        <translation>新建…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Correct transcripts with this list</source>
+        <translation>用此词表校正转写结果</translation>
+    </message>
+    <message>
+        <source>After each transcription, replace what was heard (the sounds-like hints) with the word.</source>
+        <translation>每次转写后，将识别出的近似读音替换为对应的词。</translation>
+    </message>
+    <message>
+        <source>Add word</source>
+        <translation>添加词</translation>
+    </message>
+    <message>
+        <source>Remove selected</source>
+        <translation>移除所选</translation>
+    </message>
+    <message>
+        <source>Import...</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Export...</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>还原</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>The list {0}</source>
+        <translation>词表“{0}”</translation>
+    </message>
+    <message>
+        <source>No vocabulary list yet: make one with New..., or import a file.</source>
+        <translation>还没有词表：点击“新建…”创建一个，或导入文件。</translation>
+    </message>
+    <message>
+        <source>New vocabulary list</source>
+        <translation>新建词表</translation>
+    </message>
+    <message>
+        <source>Name of the new list:</source>
+        <translation>新词表的名称：</translation>
+    </message>
+    <message>
+        <source>Delete the vocabulary list {0} with all its words?</source>
+        <translation>删除词表“{0}”及其中的所有词？</translation>
+    </message>
+    <message>
+        <source>Deleted the list {0}.</source>
+        <translation>已删除词表“{0}”。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n word(s) in the list {0}.</source>
+        <translation>
+            <numerusform>已在词表“{0}”中保存 %n 个词。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Importing {0}...</source>
+        <translation>正在导入 {0}…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n word(s) from {0}.</source>
+        <translation>
+            <numerusform>已从 {0} 导入 %n 个词。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Line {0}: {1}</source>
+        <translation>第 {0} 行：{1}</translation>
+    </message>
+    <message>
+        <source>Some lines could not be used; the rest was imported.</source>
+        <translation>部分行无法使用，其余内容已导入。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n word(s) to {0} ({1}).</source>
+        <translation>
+            <numerusform>已将 %n 个词导出到 {0}（{1}）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Discard the changes you made to the list {0}?</source>
+        <translation>放弃对词表“{0}”所做的更改？</translation>
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation>导入的词表</translation>
+    </message>
+</context>
+<context>
+    <name>VocabularyTable</name>
+    <message>
+        <source>Word</source>
+        <translation>词</translation>
+    </message>
+    <message>
+        <source>Sounds like</source>
+        <translation>近似读音</translation>
+    </message>
+    <message>
+        <source>How the word may be heard, separated by commas, e.g. &quot;bu er jia, bu er ga&quot;.</source>
+        <translation>这个词可能被听成的读音，用逗号分隔，例如“bu er jia, bu er ga”。</translation>
+    </message>
+    <message>
+        <source>Row {0} has sounds-like hints but no word.</source>
+        <translation>第 {0} 行填写了近似读音，但没有填写词。</translation>
+    </message>
+    <message>
+        <source>Row {0}: {1}</source>
+        <translation>第 {0} 行：{1}</translation>
+    </message>
+    <message>
+        <source>The word {0} is in rows {1} and {2}: keep one row and put all its hints there.</source>
+        <translation>词“{0}”同时出现在第 {1} 行和第 {2} 行：请只保留一行，并把所有近似读音都填在这一行。</translation>
     </message>
 </context>
 </TS>

@@ -139,7 +139,8 @@ def test_devices_that_fail_to_list_say_recording_is_unavailable(qtbot, settings_
     AppSettingsStore(settings_path).save(AppSettings(input_device="USB Microphone"))
 
     def no_portaudio():
-        raise InputError("PortAudio is not installed (apt install libportaudio2).")
+        raise InputError("Recording is unavailable: PortAudio is not installed (apt install "
+                         "libportaudio2).")
 
     dialog = open_dialog(qtbot, settings_path, history, autostart, devices=no_portaudio)
     qtbot.waitUntil(lambda: not dialog.device_problem.isHidden(), timeout=5000)
@@ -156,9 +157,11 @@ def test_a_recording_problem_given_is_shown_and_devices_are_not_asked(qtbot, set
     asked = []
     dialog = open_dialog(qtbot, settings_path, history, autostart,
                          devices=lambda: asked.append(1) or DEVICES,
-                         recording_problem="no input device was found")
+                         recording_problem="Recording is unavailable: no input device "
+                                           "was found.")
+    # The reason is shown as the sentence it is (not wrapped in a second "unavailable").
     assert dialog.device_problem.message() == ("Recording is unavailable: no input device "
-                                               "was found")
+                                               "was found.")
     assert dialog.devices_task is None
     assert asked == []
     assert combo_texts(dialog.device_combo) == ["System default"]

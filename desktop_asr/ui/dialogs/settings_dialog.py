@@ -292,8 +292,8 @@ class SettingsDialog(QDialog):
 
     def _recording_unavailable(self, reason: str, details: str = "") -> None:
         self.device_combo.setEnabled(False)
-        self.device_problem.show_message(
-            self.tr("Recording is unavailable: {0}").format(reason), "warning", details)
+        # ``reason`` is a whole sentence ("Recording is unavailable: ...").
+        self.device_problem.show_message(reason, "warning", details)
 
     def _auto_save_toggled(self, on: bool) -> None:
         for widget in (self.auto_save_edit, self.auto_save_button, self.auto_save_format):

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QMimeData, Qt, QUrl, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -56,8 +56,9 @@ def expand_path(path: Path) -> list[str]:
 def _choose_files(parent: QWidget) -> list[str]:
     suffixes = " ".join(f"*{s}" for s in sorted(MEDIA_SUFFIXES))
     files, _ = QFileDialog.getOpenFileNames(
-        parent, parent.tr("Transcribe files"), "",
-        parent.tr("Audio and video ({0});;All files (*)").format(suffixes))
+        parent, QCoreApplication.translate("DropZone", "Transcribe files"), "",
+        QCoreApplication.translate("DropZone", "Audio and video ({0});;All files (*)")
+        .format(suffixes))
     return list(files)
 
 

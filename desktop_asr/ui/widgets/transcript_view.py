@@ -33,6 +33,7 @@ from desktop_asr.core.errors import InputError
 from desktop_asr.core.export import EXTENSIONS, FORMATS, export
 from desktop_asr.core.history import HistoryEntry
 from desktop_asr.core.transcript import Segment, Transcript
+from desktop_asr.ui.dialogs.language_names import language_label
 from desktop_asr.ui.widgets.error_details import ErrorPanel
 
 EDIT_DELAY_MS = 500  # textEdited after this long without typing
@@ -246,7 +247,8 @@ class TranscriptView(QWidget):
         self._end_feedback()
         lang = transcript.language if transcript else ""
         duration = format_duration(transcript.duration if transcript else None)
-        self.language_label.setText(self.tr("Language: {0}").format(lang) if lang else "")
+        self.language_label.setText(
+            self.tr("Language: {0}").format(language_label(lang)) if lang else "")
         self.duration_label.setText(self.tr("Duration: {0}").format(duration)
                                     if duration else "")
         self.profile_label.setText(self.tr("Profile: {0}").format(profile) if profile else "")
