@@ -5,6 +5,7 @@ transcript on the X11 clipboard."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -113,3 +114,29 @@ def test_record_with_the_shortcut_command_and_find_the_text_on_the_clipboard(
     assert entry.text == "2468 1357"
     assert entry.audio_path is not None
     assert entry.audio_path.exists()  # the recording is kept beside the history
+
+
+def test_files_dropped_on_the_window_come_back_as_transcripts(app, refserver, tmp_path):
+    ProfileStore(app.config / "desktop-asr" / "profiles.json").add(
+        Profile(name="home", server=refserver.url))
+    files = {"one.wav": "111", "two.mp3": "*22", "three.m4a": "333 444"}
+    paths = [str(dtmf.write_audio(tmp_path / name, dtmf.synthesize(text), 16000))
+             for name, text in files.items()]
+    broken = tmp_path / "notes.mp3"
+    broken.write_text("not audio")
+    result = subprocess.run([sys.executable, "-m", "tests.e2e.drop_app", *paths, str(broken)],
+                            cwd=ROOT, env=app.env, capture_output=True, text=True, timeout=120,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["platform"] == "xcb"
+    assert report["tray"] is True  # trayer is the tray host
+    assert report["accepted"] is True
+    assert "timeout" not in report
+    by_name = {Path(i["label"]).name: i for i in report["items"]}
+    assert {n: (i["status"], i["text"]) for n, i in by_name.items()} == {
+        "one.wav": ("done", "111"), "two.mp3": ("done", "二二"),
+        "three.m4a": ("done", "333 444"), "notes.mp3": ("failed", None)}
+    assert "not an audio or video file" in by_name["notes.mp3"]["error"]
+    assert report["shown"] in {"111", "二二", "333 444"}
