@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.integration.clitools import SERVICE, RealKeyring
 from tests.refserver.fixture import RefServer
 
 # Tests never talk to (or take the place of) a desktop-asr the user is running.
@@ -41,3 +42,20 @@ def make_refserver() -> Iterator[Callable[..., RefServer]]:
     yield make
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def real_keyring() -> Iterator[RealKeyring]:
+    """The real keyring, or a skip when there is none; entries the test looked at are
+    deleted afterwards."""
+    from keyring.backends import SecretService
+
+    backend = SecretService.Keyring()
+    try:
+        assert backend.priority > 0
+        backend.get_password(SERVICE, "probe:tests")
+    except Exception as exc:
+        pytest.skip(f"no Secret Service keyring (run the tests with tests/run.sh): {exc}")
+    keyring = RealKeyring(backend)
+    yield keyring
+    keyring.clean_up()

@@ -83,6 +83,7 @@ class TranscriptionQueue(QObject):
         self._thread = threading.Thread(target=self._loop.run_forever,
                                         name="transcription-queue", daemon=True)
         self._thread.start()
+        self._closing = False
         self._slots = asyncio.Semaphore(parallel)
         self._scheduleTimer.connect(self._arm_retry)
 
@@ -145,17 +146,32 @@ class TranscriptionQueue(QObject):
                 self.retry(item.id)
 
     def shutdown(self) -> None:
-        """Cancel what runs and stop the loop (the app is quitting). Pending history
-        entries stay pending, to be retried at the next start."""
-        for job in list(self._jobs.values()):
-            job.cancel()
+        """Cancel what runs, wait for it to wind down, and stop the loop (the app is
+        quitting). Pending history entries stay pending, to be retried at the next start."""
+        if not self._thread.is_alive():
+            return
+        self._closing = True
         for timer in self._timers.values():
             timer.stop()
+        for job in list(self._jobs.values()):
+            job.cancel()
+
+        async def drain() -> None:
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        with contextlib.suppress(Exception):  # a loop that cannot drain is stopped anyway
+            asyncio.run_coroutine_threadsafe(drain(), self._loop).result(timeout=10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
 
     # --- running (on the loop thread) -----------------------------------------------------
     def _start(self, item: QueueItem) -> None:
+        if self._closing:
+            self._end_cancelled(item.id)
+            return
         future = asyncio.run_coroutine_threadsafe(self._run(item.id), self._loop)
         self._futures[item.id] = future
 
@@ -218,6 +234,9 @@ class TranscriptionQueue(QObject):
         return item
 
     def _failed(self, item_id: int, exc: AsrError) -> None:
+        if self._closing:  # quitting: the entry stays pending for the next start
+            self._end_cancelled(item_id)
+            return
         item = self.item(item_id)
         if exc.retryable and item.attempts <= len(self._retry_delays) + 1:
             # The server may be back soon: wait, retry, keep the entry pending.
@@ -238,7 +257,7 @@ class TranscriptionQueue(QObject):
         self._scheduleTimer.emit(item_id, delay)
 
     def _arm_retry(self, item_id: int, delay: float) -> None:
-        if self.item(item_id).status != WAITING:
+        if self._closing or self.item(item_id).status != WAITING:
             return
         timer = QTimer(self)
         timer.setSingleShot(True)

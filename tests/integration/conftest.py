@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests import dtmf
-from tests.integration.clitools import ROOT, SERVICE, Cli, RealKeyring
+from tests.integration.clitools import ROOT, Cli
 
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -63,20 +63,3 @@ def assert_one_clean_error_line(stderr: str) -> str:
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
     return Cli(tmp_path)
-
-
-@pytest.fixture
-def real_keyring() -> Iterator[RealKeyring]:
-    """The real keyring, or a skip when there is none; entries the test looked at are
-    deleted afterwards."""
-    from keyring.backends import SecretService
-
-    backend = SecretService.Keyring()
-    try:
-        assert backend.priority > 0
-        backend.get_password(SERVICE, "probe:tests")
-    except Exception as exc:
-        pytest.skip(f"no Secret Service keyring (run the tests with tests/run.sh): {exc}")
-    keyring = RealKeyring(backend)
-    yield keyring
-    keyring.clean_up()

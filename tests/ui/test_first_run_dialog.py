@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-import keyring.backend
-import keyring.errors
 import pytest
 from keyring.backends import fail
 from PySide6.QtWidgets import QDialog
@@ -14,27 +12,9 @@ from PySide6.QtWidgets import QDialog
 from desktop_asr.core.profiles import Profile, ProfileStore
 from desktop_asr.core.secrets import SERVICE, SecretStore
 from desktop_asr.ui.dialogs.first_run_dialog import FirstRunDialog
+from tests.keyrings import MemoryKeyring
 
 KEY = "sk-first-run-0123456789"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1
-    viable = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("No such password!")
 
 
 @pytest.fixture

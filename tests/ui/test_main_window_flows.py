@@ -96,7 +96,7 @@ def test_a_server_stopped_mid_queue_leaves_entries_pending_until_it_is_back(
     server = make_refserver()
     server.configure(min_latency_s=0.4)
     stores.profiles.add(Profile(name="home", server=server.url, concurrency=1))
-    window, _ = make_window(retry_delays=(0.5, 1.0))
+    window, _ = make_window(retry_delays=(1.0, 1.0, 1.0, 1.0))
     paths = [dtmf.write_audio(tmp_path / f"part{n}.wav", dtmf.synthesize(str(n)), 16000)
              for n in range(1, 5)]
     drop_files(window, paths)
@@ -107,8 +107,7 @@ def test_a_server_stopped_mid_queue_leaves_entries_pending_until_it_is_back(
     waiting = [i for i in queue.items() if i.status == WAITING]
     for item in waiting:
         assert history.get(item.history_id).status == "pending"
-        row = window.queue_view.rows[item.id]
-        assert "will retry" in row.status.text()
+    # (What a waiting row says is checked in test_queue_view.py.)
 
     server.restart()
     qtbot.waitUntil(lambda: all(i.status == DONE for i in queue.items()), timeout=60000)

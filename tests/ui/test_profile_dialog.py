@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 import socket
 
-import keyring.backend
-import keyring.errors
 import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
@@ -20,28 +18,9 @@ from desktop_asr.core.vocabulary import VocabularyList
 from desktop_asr.core.vocabulary_store import VocabularyStore
 from desktop_asr.ui.dialogs import language_names
 from desktop_asr.ui.dialogs.profile_dialog import ProfileDialog
+from tests.keyrings import MemoryKeyring
 
 KEY = "sk-profile-dialog-test-0123"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1
-    viable = False  # never picked by keyring.get_keyring()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.entries:
-            raise keyring.errors.PasswordDeleteError("No such password!")
-        del self.entries[(service, username)]
 
 
 @pytest.fixture
@@ -376,23 +355,6 @@ def test_the_language_names_match_the_model(qtbot):
 
 
 # --- the real Secret Service keyring (tests/run.sh starts a throwaway one) ---------------------
-@pytest.fixture
-def real_keyring():
-    from keyring.backends import SecretService
-
-    from tests.integration.clitools import RealKeyring
-
-    backend = SecretService.Keyring()
-    try:
-        assert backend.priority > 0
-        backend.get_password(SERVICE, "probe:tests")
-    except Exception as exc:
-        pytest.skip(f"no Secret Service keyring (run the tests with tests/run.sh): {exc}")
-    real = RealKeyring(backend)
-    yield real
-    real.clean_up()
-
-
 def test_with_the_real_keyring_the_key_is_stored_moved_and_deleted(qtbot, paths, real_keyring):
     from tests.integration.clitools import unique
 

@@ -13,37 +13,9 @@ from keyring.backends import chainer, fail
 from desktop_asr.core.errors import InputError, KeyringUnavailableError
 from desktop_asr.core.profiles import Profile
 from desktop_asr.core.secrets import SERVICE, SecretStore, resolve_api_key
+from tests.keyrings import MemoryKeyring
 
 KEY = "sk-unit-test-0123456789"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring in a dict. ``broken`` names the operations that raise."""
-
-    priority = 1
-    viable = False  # never chosen by keyring.get_keyring() for other tests in this process
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-        self.broken: set[str] = set()
-
-    def get_password(self, service: str, username: str) -> str | None:
-        if "get" in self.broken:
-            raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        if "set" in self.broken:
-            raise keyring.errors.PasswordSetError("the collection is read-only")
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if "delete" in self.broken:
-            raise keyring.errors.PasswordDeleteError("permission denied")
-        if (service, username) not in self.entries:
-            raise keyring.errors.PasswordDeleteError("No such password!")
-        del self.entries[(service, username)]
 
 
 class NoBackendsChainer(chainer.ChainerBackend):
@@ -66,8 +38,8 @@ def test_keys_go_to_the_keyring_one_entry_per_profile(memory):
     status = secrets.status()
     assert status.available
     assert status.reason == ""
-    # keyring's display name: the module's name with _ as spaces, then the class
-    assert status.backend == "test secrets MemoryKeyring"
+    # keyring's display name: the module's name (tests/keyrings.py), then the class
+    assert status.backend == "keyrings MemoryKeyring"
     secrets.set("home", KEY)
     secrets.set("lab", "other")
     assert memory.entries == {(SERVICE, "profile:home"): KEY,
@@ -83,7 +55,7 @@ def test_where_says_where_in_words(memory):
     assert secrets.where("home") == "none stored"
     secrets.set("home", KEY)
     assert secrets.where("home") == ("stored in the system keyring "
-                                     "(test secrets MemoryKeyring)")
+                                     "(keyrings MemoryKeyring)")
     assert secrets.source("home") == "keyring"
     secrets.keep_for_session("lab", KEY)
     assert secrets.where("lab") == "kept for this session only"
@@ -153,7 +125,7 @@ def test_a_keyring_that_refuses_to_store_says_so(memory):
         secrets.set("home", KEY)
     assert "could not store the API key: the collection is read-only" in str(info.value)
     assert "--api-key-env" in str(info.value)
-    assert secrets.last_error.startswith("The system keyring (test secrets MemoryKeyring)")
+    assert secrets.last_error.startswith("The system keyring (keyrings MemoryKeyring)")
     assert memory.entries == {}
 
 
@@ -204,7 +176,7 @@ def test_a_probe_that_raises_makes_the_keyring_unavailable(memory):
     memory.broken.add("get")
     status = SecretStore(memory).status()
     assert not status.available
-    assert status.reason.startswith("The system keyring (test secrets MemoryKeyring) cannot "
+    assert status.reason.startswith("The system keyring (keyrings MemoryKeyring) cannot "
                                     "be used: Failed to unlock the collection.")
 
 
