@@ -28,6 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from desktop_asr.recording.capture import Capture
 from desktop_asr.recording.devices import (
     FILES_STILL_WORK,
@@ -49,6 +52,9 @@ class Recording:
     path: Path
     duration_seconds: float
     samplerate: int
+
+
+BlockListener = Callable[[npt.NDArray[np.int16]], None]
 
 
 class Recorder:
@@ -207,9 +213,12 @@ class Recorder:
             capture.close()
 
     # --- recording --------------------------------------------------------------------------
-    def start(self, path: str | Path, device: str | int | None = None) -> None:
+    def start(self, path: str | Path, device: str | int | None = None, *,
+              on_block: BlockListener | None = None) -> None:
         """Begin recording into ``path`` (a new WAV file). RecordingError in words if the
-        device is missing or busy, or the file cannot be created."""
+        device is missing or busy, or the file cannot be created. ``on_block`` receives
+        every int16 block (pre-roll first) right after it is written, on the writer thread:
+        dictation sends finished phrases while the user still speaks."""
         if self.is_recording:
             raise RuntimeError("start() while already recording")
         self._error = ""
@@ -221,7 +230,8 @@ class Recorder:
             capture = None
         wanted = self._resolve(device) if capture is None else None
         self._last_frames = 0
-        writer = WavWriter(path, self.samplerate, self.channels, clock=self._clock)
+        writer = WavWriter(path, self.samplerate, self.channels, clock=self._clock,
+                           on_block=on_block)
         try:
             if wanted is not None:
                 self._capture = self._open(wanted, writer)

@@ -36,8 +36,10 @@ class WavWriter:
         *,
         sync_seconds: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        on_block: Callable[[npt.NDArray[np.int16]], None] | None = None,
     ) -> None:
         self.path = Path(path)
+        self.on_block = on_block  # sees every block once it is on disk (writer thread)
         self.samplerate = samplerate
         self.channels = channels
         self.frames = 0
@@ -80,6 +82,8 @@ class WavWriter:
         if now - self._last_sync >= self._sync_seconds:
             os.fsync(self._file.fileno())
             self._last_sync = now
+        if self.on_block is not None:
+            self.on_block(data)
 
     def close(self) -> None:
         """Finish the file (sizes patched, synced). Safe to call twice."""

@@ -581,3 +581,31 @@ def test_a_killed_recording_process_loses_nothing_recorded(tmp_path: Path) -> No
     np.testing.assert_array_equal(frames, noise(0.6, seed=5))
     assert repair_wav(path) == pytest.approx(0.6)
     np.testing.assert_array_equal(read_wav(path)[0], noise(0.6, seed=5))
+
+
+def test_on_block_sees_every_block_once_written_pre_roll_first(tmp_path: Path) -> None:
+    source = noise(2.0, seed=11)
+    fake = FakeSoundDevice(source)
+    fake.allow(15)
+    recorder = Recorder(fake, preroll_seconds=0.5)
+    recorder.arm()
+    wait_until(lambda: fake.streams[0].delivered == 15)
+    seen: list[np.ndarray] = []
+    sizes_on_disk: list[int] = []
+    path = tmp_path / "dictation.wav"
+
+    def tap(block: np.ndarray) -> None:
+        seen.append(block.copy())
+        sizes_on_disk.append(path.stat().st_size)
+
+    recorder.start(path, on_block=tap)
+    fake.allow(25)
+    wait_until(lambda: fake.streams[0].delivered == 25)
+    recording = recorder.stop()
+    frames, _, _ = read_wav(recording.path)
+    # The tap saw exactly what is in the file, in order, pre-roll included...
+    np.testing.assert_array_equal(np.concatenate(seen).reshape(frames.shape), frames)
+    np.testing.assert_array_equal(frames, source[5 * BLOCK : 25 * BLOCK])
+    # ...and each block only once it was on disk (the file had grown to include it).
+    assert sizes_on_disk == sorted(sizes_on_disk)
+    assert sizes_on_disk[-1] >= 44 + 2 * len(frames)
