@@ -28,6 +28,8 @@ SCHEMA_VERSION = 1
 INTERFACE_LANGUAGES = ("system", "en", "zh_CN")
 MAX_RECENT_COUNT = 20
 WHAT = "settings file"
+DICTATION_OUTPUTS = ("paste", "type", "clipboard")
+DICTATION_ENDINGS = ("none", "space", "newline")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,14 @@ class AppSettings:
     interface_language: str = "system"  # "system" | "en" | "zh_CN"
     notify_when_hidden: bool = True  # a tray notification when a job ends, window hidden
     recent_count: int = 5  # transcripts shown in the tray menu
+    # Dictation (the keys are checked by desktop_asr.dictation.keys when they are used).
+    dictation_toggle: str | None = "Ctrl+Alt+D"  # press to start, press again to stop
+    dictation_push_to_talk: str | None = None  # records while held; off until chosen
+    dictation_output: str = "paste"  # "paste" | "type" (key by key) | "clipboard" (only)
+    dictation_ending: str = "none"  # "none" | "space" | "newline" after the text
+    auto_stop_silence: float | None = None  # stop after this many seconds of silence
+    show_indicator: bool = False  # a small always-on-top window while recording
+    play_sounds: bool = False  # a sound at start and stop
 
     def __post_init__(self) -> None:
         def put(name: str, value: object) -> None:
@@ -55,6 +65,18 @@ class AppSettings:
         if self.interface_language not in INTERFACE_LANGUAGES:
             raise InputError(f"Unknown interface language {self.interface_language!r}: use "
                              f"one of {', '.join(INTERFACE_LANGUAGES)}.")
+        for name in ("dictation_toggle", "dictation_push_to_talk"):
+            put(name, (getattr(self, name) or "").strip() or None)
+        if self.dictation_output not in DICTATION_OUTPUTS:
+            raise InputError(f"Unknown dictation output {self.dictation_output!r}: use one of "
+                             f"{', '.join(DICTATION_OUTPUTS)}.")
+        if self.dictation_ending not in DICTATION_ENDINGS:
+            raise InputError(f"Unknown text ending {self.dictation_ending!r}: use one of "
+                             f"{', '.join(DICTATION_ENDINGS)}.")
+        silence = self.auto_stop_silence
+        if silence is not None and (isinstance(silence, bool) or not 0.5 <= silence <= 60):
+            raise InputError("The silence before an automatic stop must be from 0.5 to 60 "
+                             f"seconds, not {silence}.")
         count = self.recent_count
         if isinstance(count, bool) or not isinstance(count, int) \
                 or not 0 <= count <= MAX_RECENT_COUNT:
@@ -77,6 +99,12 @@ def _flag(value: object) -> bool:
     return value
 
 
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError("a number")
+    return float(value)
+
+
 def _whole(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError("a whole number")
@@ -87,6 +115,9 @@ _READERS: dict[str, Callable[[object], Any]] = {
     "input_device": _text, "auto_copy": _flag, "auto_save_dir": _text,
     "auto_save_format": _text, "start_at_login": _flag, "interface_language": _text,
     "notify_when_hidden": _flag, "recent_count": _whole,
+    "dictation_toggle": _text, "dictation_push_to_talk": _text, "dictation_output": _text,
+    "dictation_ending": _text, "auto_stop_silence": _number, "show_indicator": _flag,
+    "play_sounds": _flag,
 }
 
 

@@ -41,14 +41,20 @@ def test_save_then_load_round_trips_privately(path):
     settings = AppSettings(input_device="USB 麦克风", auto_copy=False, auto_save_dir="/data/t",
                            auto_save_format="srt", start_at_login=True,
                            interface_language="zh_CN", notify_when_hidden=False,
-                           recent_count=20)
+                           recent_count=20, dictation_toggle="Ctrl+Shift+F9",
+                           dictation_push_to_talk="F8", dictation_output="type",
+                           dictation_ending="newline", auto_stop_silence=2.5,
+                           show_indicator=True, play_sounds=True)
     AppSettingsStore(path).save(settings)
     assert AppSettingsStore(path).load() == settings
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data == {"schema_version": 1, "input_device": "USB 麦克风", "auto_copy": False,
                     "auto_save_dir": "/data/t", "auto_save_format": "srt",
                     "start_at_login": True, "interface_language": "zh_CN",
-                    "notify_when_hidden": False, "recent_count": 20}
+                    "notify_when_hidden": False, "recent_count": 20,
+                    "dictation_toggle": "Ctrl+Shift+F9", "dictation_push_to_talk": "F8",
+                    "dictation_output": "type", "dictation_ending": "newline",
+                    "auto_stop_silence": 2.5, "show_indicator": True, "play_sounds": True}
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert "麦克风" in path.read_text(encoding="utf-8")  # readable, not \u-escaped
 
@@ -137,3 +143,16 @@ def test_values_are_normalised_and_checked():
         AppSettings(auto_save_format="txt")  # the export format is "text"
     with pytest.raises(InputError, match="whole number"):
         AppSettings(recent_count=True)
+
+
+def test_dictation_defaults_and_refusals():
+    defaults = AppSettings()
+    assert defaults.dictation_toggle == "Ctrl+Alt+D"  # the default
+    assert defaults.dictation_push_to_talk is None  # off until the user picks a key
+    assert defaults.dictation_output == "paste"  # typing breaks under Chinese input methods
+    assert AppSettings(dictation_toggle="  ").dictation_toggle is None
+    for wrong, words in ((dict(dictation_output="shout"), "dictation output"),
+                         (dict(dictation_ending="tab"), "text ending"),
+                         (dict(auto_stop_silence=0.1), "0.5 to 60 seconds")):
+        with pytest.raises(InputError, match=words):
+            AppSettings(**wrong)
