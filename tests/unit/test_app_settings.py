@@ -151,8 +151,8 @@ def test_dictation_defaults_and_refusals():
     assert defaults.dictation_push_to_talk is None  # off until the user picks a key
     assert defaults.dictation_output == "paste"  # typing breaks under Chinese input methods
     assert AppSettings(dictation_toggle="  ").dictation_toggle is None
-    for wrong, words in ((dict(dictation_output="shout"), "dictation output"),
-                         (dict(dictation_ending="tab"), "text ending"),
-                         (dict(auto_stop_silence=0.1), "0.5 to 60 seconds")):
+    for wrong, words in (({"dictation_output": "shout"}, "dictation output"),
+                         ({"dictation_ending": "tab"}, "text ending"),
+                         ({"auto_stop_silence": 0.1}, "0.5 to 60 seconds")):
         with pytest.raises(InputError, match=words):
             AppSettings(**wrong)
