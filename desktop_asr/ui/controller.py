@@ -45,6 +45,7 @@ class AppController(QObject):
     errorRaised = Signal(str, str)  # message in words, details
     storesChanged = Signal()
     settingsChanged = Signal(object)  # AppSettings
+    historyChanged = Signal()  # entries were added outside the queue (dictation)
     showWindowRequested = Signal()
     settingsRequested = Signal()
     quitRequested = Signal()
@@ -153,14 +154,25 @@ class AppController(QObject):
             return
         if recorder.is_recording:
             return
-        path = self._new_recording_path()
+        path = self.new_recording_path()
         try:
             recorder.start(path, self._settings.input_device)
         except AsrError as exc:
             self.report_error(str(exc), exc.details)
             return
+        self.recording_started()
+
+    def recording_started(self) -> None:
+        """The recorder runs (the Record button, or dictation): show it."""
         self.clear_error()
         self._tick.start()
+        self._update_state()
+
+    def recording_stopped(self, duration: float | None = None) -> None:
+        self._tick.stop()
+        if duration is not None:
+            self.recordingTick.emit(duration)
+        self.levelChanged.emit(0.0, 0.0)
         self._update_state()
 
     def stop_recording(self) -> None:
@@ -168,28 +180,32 @@ class AppController(QObject):
         recorder = self.services.recorder
         if recorder is None or not recorder.is_recording:
             return
-        self._tick.stop()
         try:
             recording = recorder.stop()
         except AsrError as exc:
             self.report_error(str(exc), exc.details)
-            self._update_state()
+            self.recording_stopped()
             return
-        self.recordingTick.emit(recording.duration_seconds)
-        self.levelChanged.emit(0.0, 0.0)
+        self.recording_stopped(recording.duration_seconds)
+        self.queue_recording(recording.path, self.active_profile())
+
+    def queue_recording(self, path: Path, profile: str | None) -> None:
+        """Send a recording file: pending in the history first, then the queue."""
         label = self.tr("Recording {0}").format(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
-        profile = self.active_profile()
         history_id = None
         if self.history is not None:
             try:
                 history_id = self.history.add_pending(label, "recording", profile,
-                                                      audio_path=recording.path)
+                                                      audio_path=path)
             except AsrError as exc:
                 self.report_error(str(exc), exc.details)
         self._start_batch(1)
-        self.queue.add(str(recording.path), kind="recording", label=label, profile=profile,
-                       audio_path=recording.path, history_id=history_id)
+        self.queue.add(str(path), kind="recording", label=label, profile=profile,
+                       audio_path=path, history_id=history_id)
         self._update_state()
+
+    def history_changed(self) -> None:
+        self.historyChanged.emit()
 
     def cancel_recording(self) -> None:
         recorder = self.services.recorder
@@ -198,7 +214,7 @@ class AppController(QObject):
             recorder.cancel()
             self._update_state()
 
-    def _new_recording_path(self) -> Path:
+    def new_recording_path(self) -> Path:
         if self.history is not None:
             return self.history.new_recording_path(".wav")
         from desktop_asr.core.paths import data_dir

@@ -141,6 +141,8 @@ class MainWindow(QMainWindow):
         controller.errorRaised.connect(self.banner.show_message)
         controller.transcriptReady.connect(self._transcript_ready)
         controller.storesChanged.connect(self.refresh_profiles)
+        if self.history_panel is not None:
+            controller.historyChanged.connect(self.history_panel.refresh)
         self.refresh_profiles()
 
     # --- profiles ------------------------------------------------------------------------
