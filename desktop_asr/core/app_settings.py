@@ -29,6 +29,8 @@ INTERFACE_LANGUAGES = ("system", "en", "zh_CN")
 MAX_RECENT_COUNT = 20
 WHAT = "settings file"
 DICTATION_OUTPUTS = ("paste", "type", "clipboard")
+# Fields whose default is a value but that the user can turn off: null in the file is off.
+OFF_WHEN_NULL = frozenset({"dictation_toggle"})
 DICTATION_ENDINGS = ("none", "space", "newline")
 
 
@@ -50,8 +52,6 @@ class AppSettings:
     dictation_output: str = "paste"  # "paste" | "type" (key by key) | "clipboard" (only)
     dictation_ending: str = "none"  # "none" | "space" | "newline" after the text
     auto_stop_silence: float | None = None  # stop after this many seconds of silence
-    show_indicator: bool = False  # a small always-on-top window while recording
-    play_sounds: bool = False  # a sound at start and stop
 
     def __post_init__(self) -> None:
         def put(name: str, value: object) -> None:
@@ -116,8 +116,7 @@ _READERS: dict[str, Callable[[object], Any]] = {
     "auto_save_format": _text, "start_at_login": _flag, "interface_language": _text,
     "notify_when_hidden": _flag, "recent_count": _whole,
     "dictation_toggle": _text, "dictation_push_to_talk": _text, "dictation_output": _text,
-    "dictation_ending": _text, "auto_stop_silence": _number, "show_indicator": _flag,
-    "play_sounds": _flag,
+    "dictation_ending": _text, "auto_stop_silence": _number,
 }
 
 
@@ -150,6 +149,8 @@ class AppSettingsStore:
         for f in fields(AppSettings):
             value = data.get(f.name)
             if value is None:
+                if f.name in data and f.name in OFF_WHEN_NULL:
+                    kwargs[f.name] = None  # turned off, not "the default"
                 continue
             try:
                 kwargs[f.name] = _READERS[f.name](value)

@@ -62,6 +62,7 @@ class AppController(QObject):
         self.queue.itemChanged.connect(self._on_item_changed)
         self.queue.itemFinished.connect(self._on_item_finished)
         self.error_message = ""
+        self.dictation_toggle: Callable[[], None] | None = None  # set by the app
         self._state = IDLE
         self._batch_total = 0
         self._batch_done = 0
@@ -142,6 +143,16 @@ class AppController(QObject):
 
     # --- recording ---------------------------------------------------------------------------
     def toggle_recording(self) -> None:
+        """The tray's Start/Stop and `desktop-asr --toggle-recording`: dictation when the
+        app has it (the text goes where the dictation settings say), else a recording
+        transcribed like a file."""
+        if self.dictation_toggle is not None:
+            self.dictation_toggle()
+        else:
+            self.toggle_file_recording()
+
+    def toggle_file_recording(self) -> None:
+        """The window's Record button: record, then transcribe like a dropped file."""
         if self.is_recording:
             self.stop_recording()
         else:

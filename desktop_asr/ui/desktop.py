@@ -3,16 +3,23 @@ single-instance server that lets `desktop-asr --toggle-recording` reach it."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog
 
 from desktop_asr.core.app_settings import AppSettingsStore
 from desktop_asr.core.errors import AsrError
 from desktop_asr.core.history import HistoryStore
 from desktop_asr.core.run_plan import Stores
+from desktop_asr.dictation.hotkeys import HotkeyService, HotkeyUnavailableError, hotkey_problem
 from desktop_asr.ui.controller import AppController, Services
+from desktop_asr.ui.dictation import Dictation
 from desktop_asr.ui.main_window import MainWindow
 from desktop_asr.ui.single_instance import InstanceServer
+from desktop_asr.ui.text_delivery import TextDelivery
 from desktop_asr.ui.tray import Tray, take_unavailable_notice
 
 COMMANDS = ("show", "toggle-recording", "quit")
@@ -52,7 +59,11 @@ class DesktopApp(QObject):
         self.window = MainWindow(self.controller, keep_running_in_tray=self.has_tray,
                                  devices=_device_names)
         self.instance = instance
-        self._said_no_tray = False
+        self.delivery = TextDelivery(parent=self)
+        self.dictation = Dictation(self.controller, deliver=self.delivery.deliver,
+                                   hotkeys_factory=_hotkeys, parent=self)
+        self.delivery.modifiers_released = self._modifiers_released
+        self.controller.dictation_toggle = self.dictation.toggle
         c = self.controller
         c.showWindowRequested.connect(self.window.bring_to_front)
         c.settingsRequested.connect(self.open_settings)
@@ -68,6 +79,7 @@ class DesktopApp(QObject):
             QTimer.singleShot(0, lambda m=message, d=details: c.report_error(m, d))
 
     def start(self, initial_command: str | None = None) -> None:
+        self.dictation.apply_settings()
         self.window.show()
         self.tray.show()
         if not self.has_tray:
@@ -94,6 +106,7 @@ class DesktopApp(QObject):
             self.quit()
 
     def quit(self) -> None:
+        self.dictation.shutdown()
         self.controller.shutdown()
         self.tray.hide()
         # Hidden now, so that destroying the window after the event loop has ended does not
@@ -136,9 +149,14 @@ class DesktopApp(QObject):
         services = self.controller.services
         dialog = SettingsDialog(services.settings, self.controller.history,
                                 devices=_device_names, parent=self.window,
-                                recording_problem=services.recording_problem)
+                                recording_problem=services.recording_problem,
+                                hotkey_problem=hotkey_problem(os.environ))
         dialog.settingsChanged.connect(self.controller.apply_settings)
         dialog.exec()
+
+    def _modifiers_released(self, timeout: float) -> bool:
+        hotkeys = self.dictation.hotkeys
+        return True if hotkeys is None else bool(hotkeys.wait_for_modifiers_released(timeout))
 
     def _notify_if_hidden(self, _result: object) -> None:
         if not Tray.available() or self.window.isVisible():
@@ -146,6 +164,16 @@ class DesktopApp(QObject):
         if self.controller.settings.notify_when_hidden:
             self.tray.notify(self.tr("Transcript ready"),
                              self.tr("The transcript is on the clipboard."))
+
+
+def _hotkeys(toggle: str | None, push_to_talk: str | None, on_toggle: Callable[[], None],
+             on_press: Callable[[], None], on_release: Callable[[], None]) -> HotkeyService:
+    problem = hotkey_problem(os.environ)
+    if QGuiApplication.platformName() in ("offscreen", "minimal"):
+        problem = "this display is not a real one (Qt platform offscreen)"
+    if problem:
+        raise HotkeyUnavailableError(problem)
+    return HotkeyService(toggle, push_to_talk, on_toggle, on_press, on_release)
 
 
 def _device_names() -> list[tuple[str, bool]]:

@@ -133,6 +133,84 @@
     </message>
 </context>
 <context>
+    <name>Dictation</name>
+    <message>
+        <source>The dictation keys are not active: {0}</source>
+        <translation>听写快捷键未启用：{0}</translation>
+    </message>
+    <message>
+        <source>Nothing heard.</source>
+        <translation>没有听到声音。</translation>
+    </message>
+    <message>
+        <source>The text could not be pasted ({0}); it is on the clipboard.</source>
+        <translation>无法粘贴文字（{0}），文字已在剪贴板中。</translation>
+    </message>
+    <message>
+        <source>Dictation {0}</source>
+        <translation>听写 {0}</translation>
+    </message>
+    <message>
+        <source>Dictation could not be sent while speaking ({0}); the recording is transcribed as a file.</source>
+        <translation>说话期间无法发送听写（{0}），录音将作为文件转写。</translation>
+    </message>
+</context>
+<context>
+    <name>DictationSettings</name>
+    <message>
+        <source>You can also bind the command desktop-asr --toggle-recording to a key in your desktop&apos;s own keyboard settings.</source>
+        <translation>也可以在桌面环境自己的键盘设置中，把命令 desktop-asr --toggle-recording 绑定到一个按键。</translation>
+    </message>
+    <message>
+        <source>Paste into the focused window</source>
+        <translation>粘贴到当前窗口</translation>
+    </message>
+    <message>
+        <source>Type it key by key (for apps that block paste)</source>
+        <translation>逐键输入（用于禁止粘贴的应用）</translation>
+    </message>
+    <message>
+        <source>Only put it on the clipboard</source>
+        <translation>只放到剪贴板</translation>
+    </message>
+    <message>
+        <source>Nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>A space</source>
+        <translation>一个空格</translation>
+    </message>
+    <message>
+        <source>A new line</source>
+        <translation>换行</translation>
+    </message>
+    <message>
+        <source>Stop by itself after a silence of</source>
+        <translation>静音多久后自动停止：</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Start and stop:</source>
+        <translation>开始和停止：</translation>
+    </message>
+    <message>
+        <source>Push to talk (hold):</source>
+        <translation>按住说话：</translation>
+    </message>
+    <message>
+        <source>The text:</source>
+        <translation>文字：</translation>
+    </message>
+    <message>
+        <source>After the text:</source>
+        <translation>文字之后：</translation>
+    </message>
+</context>
+<context>
     <name>DropZone</name>
     <message>
         <source>Transcribe files</source>
@@ -289,6 +367,17 @@
     <message>
         <source>No profiles</source>
         <translation>没有服务器配置</translation>
+    </message>
+</context>
+<context>
+    <name>KeyField</name>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Turn this key off</source>
+        <translation>关闭这个快捷键</translation>
     </message>
 </context>
 <context>
@@ -861,6 +950,14 @@
     <message>
         <source>Recent transcripts in the tray menu:</source>
         <translation>托盘菜单中的最近转写数：</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source>Dictation</source>
+        <translation>听写</translation>
     </message>
     <message>
         <source>Choose the folder to save transcripts in, or turn saving them off.</source>

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -26,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.integration.clitools import ROOT
 
 TOOLS = ("pulseaudio", "pactl", "paplay", "parec")
 START_TIMEOUT = 15.0
@@ -286,3 +289,67 @@ def x_display() -> Iterator[XDisplay]:
         yield display
     finally:
         display.stop()
+
+
+# --- the real app as a process -------------------------------------------------------------
+def wait_for(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)  # sleep-ok: polling another process (the app, the X clipboard)
+
+
+class App:
+    """`python -m desktop_asr` with private folders, a display, the microphone."""
+
+    def __init__(self, tmp_path: Path, display: XDisplay, microphone: VirtualMicrophone,
+                 ) -> None:
+        self.config = tmp_path / "config"
+        self.data = tmp_path / "data"
+        self.env = {
+            **os.environ, **display.env, **microphone.env,
+            "XDG_CONFIG_HOME": str(self.config), "XDG_DATA_HOME": str(self.data),
+            "XDG_CACHE_HOME": str(tmp_path / "cache"),
+            "DESKTOP_ASR_INSTANCE_NAME": f"e2e-{os.getpid()}-{tmp_path.name}",
+            "DESKTOP_ASR_LANG": "en",
+        }
+        self.env.pop("DESKTOP_ASR_DEBUG", None)
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "desktop_asr"], cwd=ROOT, env=self.env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True)
+        wait_for(self.is_running, 20, "the app to start")
+
+    def command(self, *flags: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "desktop_asr", *flags], cwd=ROOT,
+                              env=self.env, capture_output=True, text=True, timeout=30,
+                              check=False)
+
+    def is_running(self) -> bool:
+        code = ("import sys; from desktop_asr.ui.single_instance import is_running; "
+                "sys.exit(0 if is_running() else 1)")
+        return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=self.env,
+                              capture_output=True, timeout=30, check=False).returncode == 0
+
+    def stop(self) -> tuple[int, str]:
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.command("--quit")
+        try:
+            _, stderr = self.process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _, stderr = self.process.communicate()
+        return self.process.returncode, stderr
+
+
+@pytest.fixture
+def app(tmp_path, x_display, virtual_microphone):
+    running = App(tmp_path, x_display, virtual_microphone)
+    yield running
+    if running.process is not None and running.process.poll() is None:
+        running.stop()

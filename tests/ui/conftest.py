@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from keyring.backends import fail
 
+from desktop_asr.core.autostart import Autostart
 from desktop_asr.core.history import HistoryStore
 from desktop_asr.core.profiles import ProfileStore
 from desktop_asr.core.run_plan import Stores, plan_run
@@ -51,3 +52,14 @@ def make_queue(stores, history, qtbot):
     yield make
     for queue in made:
         queue.shutdown()
+
+
+@pytest.fixture
+def autostart(tmp_path):
+    return Autostart(platform="linux", environ={"XDG_CONFIG_HOME": str(tmp_path / "config")},
+                     command=["/opt/desktop-asr/bin/desktop-asr"])
+
+
+@pytest.fixture
+def settings_path(tmp_path):
+    return tmp_path / "config" / "desktop-asr" / "settings.json"

@@ -23,17 +23,6 @@ def history(tmp_path):
     store.close()
 
 
-@pytest.fixture
-def autostart(tmp_path):
-    return Autostart(platform="linux", environ={"XDG_CONFIG_HOME": str(tmp_path / "config")},
-                     command=["/opt/desktop-asr/bin/desktop-asr"])
-
-
-@pytest.fixture
-def settings_path(tmp_path):
-    return tmp_path / "config" / "desktop-asr" / "settings.json"
-
-
 def open_dialog(qtbot, settings_path, history, autostart, devices=lambda: DEVICES,
                 **kwargs) -> SettingsDialog:
     dialog = SettingsDialog(AppSettingsStore(settings_path), history, devices, autostart,

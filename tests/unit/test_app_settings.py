@@ -43,8 +43,7 @@ def test_save_then_load_round_trips_privately(path):
                            interface_language="zh_CN", notify_when_hidden=False,
                            recent_count=20, dictation_toggle="Ctrl+Shift+F9",
                            dictation_push_to_talk="F8", dictation_output="type",
-                           dictation_ending="newline", auto_stop_silence=2.5,
-                           show_indicator=True, play_sounds=True)
+                           dictation_ending="newline", auto_stop_silence=2.5)
     AppSettingsStore(path).save(settings)
     assert AppSettingsStore(path).load() == settings
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -54,7 +53,7 @@ def test_save_then_load_round_trips_privately(path):
                     "notify_when_hidden": False, "recent_count": 20,
                     "dictation_toggle": "Ctrl+Shift+F9", "dictation_push_to_talk": "F8",
                     "dictation_output": "type", "dictation_ending": "newline",
-                    "auto_stop_silence": 2.5, "show_indicator": True, "play_sounds": True}
+                    "auto_stop_silence": 2.5}
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert "麦克风" in path.read_text(encoding="utf-8")  # readable, not \u-escaped
 
@@ -156,3 +155,13 @@ def test_dictation_defaults_and_refusals():
                          ({"auto_stop_silence": 0.1}, "0.5 to 60 seconds")):
         with pytest.raises(InputError, match=words):
             AppSettings(**wrong)
+
+
+def test_a_dictation_key_turned_off_stays_off(path):
+    AppSettingsStore(path).save(AppSettings(dictation_toggle=None, dictation_push_to_talk="F8"))
+    assert json.loads(path.read_text(encoding="utf-8"))["dictation_toggle"] is None
+    loaded = AppSettingsStore(path).load()
+    assert loaded.dictation_toggle is None  # not the default Ctrl+Alt+D again
+    assert loaded.dictation_push_to_talk == "F8"
+    write(path, "{}")
+    assert AppSettingsStore(path).load().dictation_toggle == "Ctrl+Alt+D"  # absent: default

@@ -11,6 +11,7 @@ layer can be missing or slow to start.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +42,7 @@ from desktop_asr.core.errors import AsrError, InputError
 from desktop_asr.core.history import HistoryStore, Retention
 from desktop_asr.core.history_entry import MAX_RETENTION_DAYS
 from desktop_asr.ui.dialogs.connection_test import alive
+from desktop_asr.ui.dialogs.dictation_settings import DictationSettings
 from desktop_asr.ui.widgets.error_details import ErrorPanel
 from desktop_asr.ui.workers import Task, run_in_background
 
@@ -59,6 +62,7 @@ class SettingsDialog(QDialog):
     def __init__(self, settings_store: AppSettingsStore, history: HistoryStore | None,
                  devices: Devices, autostart: Autostart | None = None,
                  parent: QWidget | None = None, *, recording_problem: str = "",
+                 hotkey_problem: str = "",
                  choose_folder: FolderChooser = choose_folder) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
@@ -176,9 +180,17 @@ class SettingsDialog(QDialog):
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
+        general = QWidget()
+        general_layout = QVBoxLayout(general)
         for box in (recording, transcripts, history_box, app_box):
-            layout.addWidget(box)
+            general_layout.addWidget(box)
+        general_layout.addStretch(1)
+        self.dictation = DictationSettings(s, hotkey_problem=hotkey_problem)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(general, self.tr("General"))
+        self.tabs.addTab(self.dictation, self.tr("Dictation"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
@@ -196,7 +208,14 @@ class SettingsDialog(QDialog):
         if self.auto_save_check.isChecked() and not folder:
             raise InputError(self.tr("Choose the folder to save transcripts in, or turn "
                                      "saving them off."))
-        return AppSettings(
+        problem = self.dictation.problem()
+        if problem:
+            self.tabs.setCurrentWidget(self.dictation)
+            raise InputError(problem)
+        # Fields this dialog does not show are kept as they were.
+        return replace(
+            self.loaded,
+            **self.dictation.values(),
             input_device=self.device_combo.currentData(),
             auto_copy=self.auto_copy_check.isChecked(),
             auto_save_dir=folder if self.auto_save_check.isChecked() else None,

@@ -39,7 +39,7 @@ class RecordPanel(QWidget):
         self._devices = devices
         self.button = QPushButton()
         self.button.setMinimumHeight(36)
-        self.button.clicked.connect(controller.toggle_recording)
+        self.button.clicked.connect(controller.toggle_file_recording)
         self.elapsed = QLabel(format_elapsed(0))
         self.meter = LevelMeter()
         self.device_label = QLabel(self.tr("Input:"))

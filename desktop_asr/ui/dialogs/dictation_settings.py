@@ -1,0 +1,138 @@
+"""The Dictation page of Settings: the toggle and push-to-talk keys (with the reasons a
+combination is refused), how the text is delivered, and the recording aids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QKeySequenceEdit,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_asr.core.app_settings import AppSettings
+from desktop_asr.dictation.keys import Role, find_problems
+
+
+class KeyField(QWidget):
+    """A key-sequence editor that keeps one combination, with a Clear button."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QKeySequenceEdit()
+        self.edit.setMaximumSequenceLength(1)
+        self.edit.setClearButtonEnabled(True)
+        self.clear_button = QPushButton(self.tr("Off"))
+        self.clear_button.setToolTip(self.tr("Turn this key off"))
+        self.clear_button.clicked.connect(self.edit.clear)
+        self.edit.keySequenceChanged.connect(lambda _s: self.changed.emit())
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.clear_button)
+
+    def text(self) -> str | None:
+        sequence = self.edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
+        return sequence or None
+
+    def set_text(self, text: str | None) -> None:
+        self.edit.setKeySequence(QKeySequence.fromString(
+            text or "", QKeySequence.SequenceFormat.PortableText))
+
+
+class DictationSettings(QWidget):
+    """Shows ``settings``; ``values()`` gives the fields to save, ``problem()`` the reason
+    the keys cannot be saved ("" when they can). ``hotkey_problem`` is why global keys do
+    not work on this desktop at all (Wayland...), shown with the alternative."""
+
+    def __init__(self, settings: AppSettings, *, hotkey_problem: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.toggle_key = KeyField()
+        self.toggle_key.set_text(settings.dictation_toggle)
+        self.push_key = KeyField()
+        self.push_key.set_text(settings.dictation_push_to_talk)
+        self.key_problem = QLabel()
+        self.key_problem.setWordWrap(True)
+        self.key_problem.setStyleSheet("color: palette(highlight);")
+        self.environment_note = QLabel(hotkey_problem)
+        self.environment_note.setWordWrap(True)
+        self.environment_note.setVisible(bool(hotkey_problem))
+        shortcut_note = QLabel(self.tr(
+            "You can also bind the command desktop-asr --toggle-recording to a key in your "
+            "desktop's own keyboard settings."))
+        shortcut_note.setWordWrap(True)
+
+        self.output_combo = QComboBox()
+        for value, label in (("paste", self.tr("Paste into the focused window")),
+                             ("type", self.tr("Type it key by key (for apps that block "
+                                              "paste)")),
+                             ("clipboard", self.tr("Only put it on the clipboard"))):
+            self.output_combo.addItem(label, value)
+        self.output_combo.setCurrentIndex(self.output_combo.findData(settings.dictation_output))
+        self.ending_combo = QComboBox()
+        for value, label in (("none", self.tr("Nothing")), ("space", self.tr("A space")),
+                             ("newline", self.tr("A new line"))):
+            self.ending_combo.addItem(label, value)
+        self.ending_combo.setCurrentIndex(self.ending_combo.findData(settings.dictation_ending))
+        self.auto_stop_check = QCheckBox(self.tr("Stop by itself after a silence of"))
+        self.auto_stop_spin = QDoubleSpinBox()
+        self.auto_stop_spin.setRange(0.5, 60.0)
+        self.auto_stop_spin.setSingleStep(0.5)
+        self.auto_stop_spin.setSuffix(self.tr(" s"))
+        self.auto_stop_check.setChecked(settings.auto_stop_silence is not None)
+        self.auto_stop_spin.setValue(settings.auto_stop_silence or 2.0)
+        self.auto_stop_spin.setEnabled(self.auto_stop_check.isChecked())
+        self.auto_stop_check.toggled.connect(self.auto_stop_spin.setEnabled)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Start and stop:"), self.toggle_key)
+        form.addRow(self.tr("Push to talk (hold):"), self.push_key)
+        form.addRow(self.key_problem)
+        form.addRow(self.environment_note)
+        form.addRow(shortcut_note)
+        form.addRow(self.tr("The text:"), self.output_combo)
+        form.addRow(self.tr("After the text:"), self.ending_combo)
+        auto_stop = QHBoxLayout()
+        auto_stop.addWidget(self.auto_stop_check)
+        auto_stop.addWidget(self.auto_stop_spin)
+        auto_stop.addStretch(1)
+        form.addRow(auto_stop)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self.toggle_key.changed.connect(self._check)
+        self.push_key.changed.connect(self._check)
+        self._check()
+
+    def problem(self) -> str:
+        problems = find_problems(self.toggle_key.text(), self.push_key.text())
+        reasons = [str(problems[role]) for role in Role if role in problems]
+        return " ".join(reasons)
+
+    def _check(self) -> None:
+        problem = self.problem()
+        self.key_problem.setText(problem)
+        self.key_problem.setVisible(bool(problem))
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "dictation_toggle": self.toggle_key.text(),
+            "dictation_push_to_talk": self.push_key.text(),
+            "dictation_output": self.output_combo.currentData(),
+            "dictation_ending": self.ending_combo.currentData(),
+            "auto_stop_silence": (self.auto_stop_spin.value()
+                                  if self.auto_stop_check.isChecked() else None),
+        }

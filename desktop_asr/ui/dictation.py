@@ -1,0 +1,210 @@
+"""Dictation anywhere: a global key (toggle or push-to-talk) records; finished phrases are
+sent while the user still speaks; after the stop the text is pasted into the focused
+window (or typed, or only put on the clipboard), the user's clipboard put back.
+
+The hotkeys call in from pynput's thread and the auto-stop from the recorder's: both hop
+to the UI thread through queued signals. Nothing here blocks the UI thread: the last
+phrase is awaited on a pool thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop_asr.core.app_settings import AppSettings
+from desktop_asr.core.errors import AsrError
+from desktop_asr.core.run_plan import plan_run
+from desktop_asr.core.transcript import Segment, Transcript
+from desktop_asr.dictation.sender import ClientSender
+from desktop_asr.dictation.session import DictationResult, DictationSession
+from desktop_asr.dictation.vad import AutoStop
+from desktop_asr.ui.controller import AppController
+from desktop_asr.ui.workers import run_in_background
+
+FINISH_TIMEOUT = 120.0  # seconds to wait for the last phrase before falling back
+
+
+class Dictation(QObject):
+    """Drives one dictation at a time for ``app`` (the AppController).
+
+    ``deliver(text, settings)`` puts the text where the settings say (paste / type /
+    clipboard); ``hotkeys_factory(toggle, push_to_talk, on_toggle, on_press, on_release)``
+    makes the global-key listener. Both are injected by the app (and by tests)."""
+
+    delivered = Signal(str)  # the text that was pasted, typed or copied
+    nothingHeard = Signal()
+    _toggleRequested = Signal()
+    _pressRequested = Signal()
+    _releaseRequested = Signal()
+
+    def __init__(self, app: AppController, *,
+                 deliver: Callable[[str, AppSettings], None],
+                 hotkeys_factory: Callable[..., Any] | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self._deliver = deliver
+        self._hotkeys_factory = hotkeys_factory
+        self.hotkeys: Any = None
+        self.session: DictationSession | None = None
+        self._path: Path | None = None
+        self._profile: str | None = None
+        self._held = False  # recording because push-to-talk is held
+        self._toggleRequested.connect(self.toggle)
+        self._pressRequested.connect(self.push_to_talk_pressed)
+        self._releaseRequested.connect(self.push_to_talk_released)
+        app.settingsChanged.connect(self.apply_settings)
+
+    # --- the global keys --------------------------------------------------------------------
+    def apply_settings(self, settings: AppSettings | None = None) -> None:
+        """(Re)start the global keys from the settings; a problem is reported in words."""
+        settings = settings or self.app.settings
+        if self.hotkeys is not None:
+            self.hotkeys.stop()
+            self.hotkeys = None
+        if self._hotkeys_factory is None or not (settings.dictation_toggle
+                                                 or settings.dictation_push_to_talk):
+            return
+        try:
+            hotkeys = self._hotkeys_factory(
+                settings.dictation_toggle, settings.dictation_push_to_talk,
+                self._toggleRequested.emit, self._pressRequested.emit,
+                self._releaseRequested.emit)
+            hotkeys.start()
+        except Exception as exc:  # a refused key, or no way to listen on this desktop
+            self.app.report_error(self.tr("The dictation keys are not active: {0}").format(
+                exc))
+            return
+        self.hotkeys = hotkeys
+
+    def shutdown(self) -> None:
+        if self.hotkeys is not None:
+            self.hotkeys.stop()
+            self.hotkeys = None
+        if self.session is not None:
+            self.session.cancel()
+
+    # --- start and stop -----------------------------------------------------------------------
+    @property
+    def active(self) -> bool:
+        return self.session is not None
+
+    def toggle(self) -> None:
+        if self.active:
+            self.stop()
+        else:
+            self.start()
+
+    def push_to_talk_pressed(self) -> None:
+        if not self.active:
+            self._held = True
+            self.start()
+
+    def push_to_talk_released(self) -> None:
+        if self._held and self.active:
+            self._held = False
+            self.stop()
+
+    def start(self) -> None:
+        app = self.app
+        recorder = app.services.recorder
+        if recorder is None or app.services.recording_problem:
+            app.report_error(app.recording_problem)
+            return
+        if recorder.is_recording:  # the window's Record button is recording: stop that
+            app.stop_recording()
+            return
+        settings = app.settings
+        try:
+            plan = plan_run(app.stores, profile_name=app.active_profile())
+        except AsrError as exc:
+            app.report_error(str(exc), exc.details)
+            return
+        auto_stop = (AutoStop(settings.auto_stop_silence)
+                     if settings.auto_stop_silence else None)
+        session = DictationSession(ClientSender(plan.config, plan.settings),
+                                   vocabulary_context=plan.settings.context_text,
+                                   auto_stop=auto_stop,
+                                   on_auto_stop=self._toggleRequested.emit)
+        path = app.new_recording_path()
+        try:
+            session.start()
+            recorder.start(path, settings.input_device, on_block=session.feed)
+        except AsrError as exc:
+            session.cancel()
+            app.report_error(str(exc), exc.details)
+            return
+        self.session, self._path, self._profile = session, path, plan.profile_name
+        app.recording_started()
+
+    def stop(self) -> None:
+        session, path = self.session, self._path
+        recorder = self.app.services.recorder
+        if session is None or path is None or recorder is None:
+            return
+        self.session = None
+        try:
+            recording = recorder.stop()
+        except AsrError as exc:
+            session.cancel()
+            self.app.report_error(str(exc), exc.details)
+            self.app.recording_stopped()
+            return
+        self.app.recording_stopped(recording.duration_seconds)
+        profile = self._profile
+        run_in_background(
+            lambda: session.finish(timeout=FINISH_TIMEOUT),
+            finished=lambda result: self._finished(result, path, recording.duration_seconds,
+                                                   profile),
+            failed=lambda message, details: self._fall_back(path, profile, message, details))
+
+    # --- the result -------------------------------------------------------------------------
+    def _finished(self, result: DictationResult, path: Path, duration: float,
+                  profile: str | None) -> None:
+        if result.error is not None:
+            self._fall_back(path, profile, str(result.error), result.error.details)
+            return
+        if result.nothing_heard:
+            # Nothing to paste, and never the vocabulary (the context echo on silence).
+            self.app.report_error(self.tr("Nothing heard."))
+            self.nothingHeard.emit()
+            return
+        settings = self.app.settings
+        text = result.text
+        try:
+            self._deliver(text, settings)
+        except Exception as exc:  # the text is kept: on the clipboard and in the history
+            self.app.copy_text(text)
+            self.app.report_error(self.tr("The text could not be pasted ({0}); it is on "
+                                          "the clipboard.").format(exc))
+        self._keep(result, path, duration, profile)
+        self.delivered.emit(text)
+
+    def _keep(self, result: DictationResult, path: Path, duration: float,
+              profile: str | None) -> None:
+        history = self.app.history
+        if history is None:
+            return
+        label = self.tr("Dictation {0}").format(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+        segments = [Segment(p.start_seconds, p.end_seconds, p.text, "")
+                    for p in result.phrases if p.text]
+        transcript = Transcript.from_segments(str(path), segments, duration=duration)
+        try:
+            history.add_done(label, "recording", profile, transcript, audio_path=path)
+        except AsrError as exc:
+            self.app.report_error(str(exc), exc.details)
+        QTimer.singleShot(0, self.app.history_changed)
+
+    def _fall_back(self, path: Path, profile: str | None, message: str,
+                   details: str = "") -> None:
+        """The phrases could not all be sent: the recording (on disk) goes to the queue,
+        kept pending in the history until the server answers."""
+        self.app.report_error(self.tr("Dictation could not be sent while speaking ({0}); "
+                                      "the recording is transcribed as a file.").format(
+                                          message), details)
+        self.app.queue_recording(path, profile)

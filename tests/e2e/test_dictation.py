@@ -1,0 +1,71 @@
+"""Dictation anywhere, as a user does it: the real app runs under an X display; another
+application's text field has the focus; the user presses the dictation key (xdotool),
+speaks (DTMF played into the virtual microphone), presses it again -- or holds the
+push-to-talk key -- and the exact text appears in that field, while the clipboard holds
+what it held before."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_asr.core.app_settings import AppSettings, AppSettingsStore
+from desktop_asr.core.profiles import Profile, ProfileStore
+from tests import dtmf
+from tests.e2e.conftest import wait_for
+from tests.e2e.test_paste import Clipboard, Target
+
+pytestmark = pytest.mark.e2e
+
+
+def prepare(app, refserver, settings: AppSettings) -> None:
+    ProfileStore(app.config / "desktop-asr" / "profiles.json").add(
+        Profile(name="home", server=refserver.url))
+    AppSettingsStore(app.config / "desktop-asr" / "settings.json").save(settings)
+
+
+def xdotool(display, *args: str) -> None:
+    import os
+    import subprocess
+
+    subprocess.run(["xdotool", *args], env={**os.environ, "DISPLAY": display.name},
+                   check=True, timeout=10, capture_output=True)
+
+
+@pytest.mark.parametrize("mode", ["toggle", "push-to-talk"])
+def test_dictated_text_lands_in_the_focused_window_and_the_clipboard_comes_back(
+        app, refserver, x_display, virtual_microphone, tmp_path, mode):
+    prepare(app, refserver, AppSettings(dictation_toggle="Ctrl+Alt+D",
+                                        dictation_push_to_talk="F9"))
+    speech = dtmf.write_audio(tmp_path / "speech.wav",
+                              dtmf.synthesize("*159 *260", lead_ms=600, tail_ms=500),
+                              16000)
+    app.start()
+    clipboard = Clipboard(x_display, tmp_path)
+    target = Target(x_display)
+    try:
+        clipboard.offer(b"what the user had copied")
+        if mode == "toggle":
+            xdotool(x_display, "key", "ctrl+alt+d")
+        else:
+            xdotool(x_display, "keydown", "F9")
+        player = virtual_microphone.play(speech)
+        assert player.wait(timeout=30) == 0
+        if mode == "toggle":
+            xdotool(x_display, "key", "ctrl+alt+d")
+        else:
+            xdotool(x_display, "keyup", "F9")
+        try:
+            # Chinese, which key-by-key typing would garble under an input method.
+            wait_for(lambda: target.text() == "一五九二六〇", 30, "the text in the other window")
+        except AssertionError:
+            code, stderr = app.stop()
+            raise AssertionError(f"the other window holds {target.text()!r}; the app said: "
+                                 f"{stderr[-3000:]}") from None
+        wait_for(lambda: clipboard.read() == b"what the user had copied", 10,
+                 "the clipboard to hold its earlier content again")
+    finally:
+        target.close()
+        clipboard.close()
+    code, stderr = app.stop()
+    assert code == 0
+    assert "Traceback" not in stderr

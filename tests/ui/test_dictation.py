@@ -1,0 +1,179 @@
+"""Dictation in the app: keys start and stop, phrases go to the reference server while
+"speaking", the text is delivered once, kept in the history, never the vocabulary on
+silence, and a server that is away sends the recording to the queue instead."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+import pytest
+
+from desktop_asr.core.app_settings import AppSettings, AppSettingsStore
+from desktop_asr.core.audio import decode_pcm
+from desktop_asr.core.profiles import Profile
+from desktop_asr.core.vocabulary import VocabularyEntry, VocabularyList
+from desktop_asr.recording.recorder import Recording
+from desktop_asr.ui.controller import RECORDING, AppController, Services
+from desktop_asr.ui.dictation import Dictation
+from tests import dtmf
+from tests.ui.conftest import closed_port_url
+
+
+class SpeakingRecorder:
+    """Stands in for the microphone: on start it 'captures' a prepared file, block by
+    block, through the on_block tap (as the real recorder's writer thread does)."""
+
+    def __init__(self, speech: Path) -> None:
+        self.speech = speech
+        self.is_recording = False
+        self.path: Path | None = None
+        self.elapsed = self.level = self.peak = 0.0
+
+    def start(self, path, device=None, *, on_block=None) -> None:
+        self.path = Path(path)
+        shutil.copyfile(self.speech, self.path)
+        self.is_recording = True
+        if on_block is not None:
+            samples = np.concatenate(list(decode_pcm(self.speech)))
+            for start in range(0, samples.size, 800):  # 50 ms blocks
+                on_block(samples[start:start + 800])
+
+    def stop(self) -> Recording:
+        self.is_recording = False
+        return Recording(self.path, 2.0, 16000)
+
+    def cancel(self) -> None:
+        self.is_recording = False
+
+
+class FakeHotkeys:
+    made: ClassVar[list[FakeHotkeys]] = []
+
+    def __init__(self, toggle, push, on_toggle, on_press, on_release) -> None:
+        self.keys = (toggle, push)
+        self.on_toggle, self.on_press, self.on_release = on_toggle, on_press, on_release
+        self.running = False
+        FakeHotkeys.made.append(self)
+
+    def start(self) -> None:
+        self.running = True
+
+    def stop(self) -> None:
+        self.running = False
+
+
+@pytest.fixture
+def make_dictation(stores, history, tmp_path, qtbot):
+    made = []
+
+    def make(speech: Path, settings: AppSettings | None = None):
+        store = AppSettingsStore(tmp_path / "settings.json")
+        store.save(settings or AppSettings())
+        services = Services(stores=stores, history=history, settings=store,
+                            recorder=SpeakingRecorder(speech), clipboard=lambda text: None)
+        app = AppController(services)
+        delivered: list[str] = []
+        dictation = Dictation(app, deliver=lambda text, s: delivered.append(text),
+                              hotkeys_factory=FakeHotkeys)
+        dictation.apply_settings()
+        made.append((app, dictation))
+        return app, dictation, delivered
+
+    yield make
+    for app, dictation in made:
+        dictation.shutdown()
+        app.shutdown()
+
+
+def speech_file(tmp_path: Path, text: str, name: str = "speech.wav") -> Path:
+    samples = dtmf.synthesize(text, word_gap_ms=900)
+    return dtmf.write_audio(tmp_path / name, samples, 16000)
+
+
+def test_the_toggle_key_records_and_delivers_the_text_once(make_dictation, stores, history,
+                                                          refserver, tmp_path, qtbot):
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+    app, _dictation, delivered = make_dictation(
+        speech_file(tmp_path, "123 456 789"), AppSettings(dictation_ending="space"))
+    hotkeys = FakeHotkeys.made[-1]
+    assert hotkeys.keys == ("Ctrl+Alt+D", None)
+    assert hotkeys.running
+
+    hotkeys.on_toggle()  # from pynput's thread in real life: queued to this thread
+    qtbot.waitUntil(lambda: app.state == RECORDING)
+    hotkeys.on_toggle()
+    qtbot.waitUntil(lambda: len(delivered) == 1, timeout=20000)
+    assert delivered == ["123 456 789"]  # the ending is the deliverer's job
+    assert len(refserver.requests()) >= 2  # phrases went while "speaking"
+    (entry,) = history.list()
+    assert (entry.source_kind, entry.text, entry.profile) == ("recording", "123 456 789",
+                                                              "home")
+    assert entry.audio_path is not None
+    assert entry.audio_path.exists()
+
+
+def test_push_to_talk_records_while_held(make_dictation, stores, refserver, tmp_path, qtbot):
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+    _app, dictation, delivered = make_dictation(
+        speech_file(tmp_path, "42"), AppSettings(dictation_toggle=None,
+                                                 dictation_push_to_talk="F8"))
+    hotkeys = FakeHotkeys.made[-1]
+    assert hotkeys.keys == (None, "F8")
+    hotkeys.on_press()
+    qtbot.waitUntil(lambda: dictation.active)
+    hotkeys.on_release()
+    qtbot.waitUntil(lambda: delivered == ["42"], timeout=20000)
+
+
+def test_silence_delivers_nothing_never_the_vocabulary(make_dictation, stores, history,
+                                                       refserver, tmp_path, qtbot):
+    stores.vocabulary.save(VocabularyList("work", (VocabularyEntry("Kubernetes"),)))
+    stores.profiles.add(Profile(name="home", server=refserver.url, vocab_lists=("work",)))
+    silence = dtmf.write_audio(tmp_path / "silence.wav",
+                               np.zeros(3 * 16000, dtype=np.float32), 16000)
+    app, dictation, delivered = make_dictation(silence)
+    heard = []
+    dictation.nothingHeard.connect(lambda: heard.append(True))
+    errors = []
+    app.errorRaised.connect(lambda message, details: errors.append(message))
+    dictation.toggle()
+    dictation.toggle()
+    qtbot.waitUntil(lambda: heard == [True], timeout=20000)
+    assert delivered == []
+    assert errors == ["Nothing heard."]
+    assert history.list() == []
+
+
+def test_a_server_that_is_away_sends_the_recording_to_the_queue(make_dictation, stores,
+                                                               history, tmp_path, qtbot):
+    stores.profiles.add(Profile(name="home", server=closed_port_url()))
+    app, dictation, delivered = make_dictation(speech_file(tmp_path, "7 8"))
+    dictation.toggle()
+    dictation.toggle()
+    qtbot.waitUntil(lambda: len(app.queue.items()) == 1, timeout=30000)
+    assert delivered == []
+    (pending,) = history.pending()
+    assert pending.source_kind == "recording"
+    assert pending.audio_path.exists()
+
+
+def test_a_refused_key_is_reported_in_words(make_dictation, stores, tmp_path, qtbot):
+    def refusing(*args):
+        raise ValueError("Ctrl+Shift has no key besides the modifiers.")
+
+    speech = speech_file(tmp_path, "1")
+    store = AppSettingsStore(tmp_path / "settings.json")
+    services = Services(stores=stores, history=None, settings=store,
+                        recorder=SpeakingRecorder(speech), clipboard=lambda text: None)
+    app = AppController(services)
+    errors = []
+    app.errorRaised.connect(lambda message, details: errors.append(message))
+    dictation = Dictation(app, deliver=lambda text, s: None, hotkeys_factory=refusing)
+    dictation.apply_settings()
+    assert errors == ["The dictation keys are not active: Ctrl+Shift has no key besides "
+                      "the modifiers."]
+    assert dictation.hotkeys is None
+    app.shutdown()
