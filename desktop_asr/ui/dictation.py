@@ -81,11 +81,27 @@ class Dictation(QObject):
                 exc))
             return
         self.hotkeys = hotkeys
+        self._arm(settings)
+
+    def _arm(self, settings: AppSettings) -> None:
+        """Keep the microphone stream open while the keys are active, with a short
+        pre-roll, so that words spoken as the key goes down are not lost."""
+        recorder = self.app.services.recorder
+        if recorder is None or self.app.services.recording_problem or recorder.is_recording:
+            return
+        try:
+            recorder.arm(settings.input_device)
+        except AsrError as exc:
+            self.app.report_error(str(exc), exc.details)
 
     def shutdown(self) -> None:
         if self.hotkeys is not None:
             self.hotkeys.stop()
             self.hotkeys = None
+        recorder = self.app.services.recorder
+        if recorder is not None and getattr(recorder, "is_armed", False) \
+                and not recorder.is_recording:
+            recorder.disarm()
         if self.session is not None:
             self.session.cancel()
 

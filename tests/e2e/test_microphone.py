@@ -83,3 +83,32 @@ def test_a_missing_microphone_is_named_with_real_portaudio(
     with pytest.raises(RecordingError, match="“Blue Yeti” was not found"):
         recorder.start(tmp_path / "recording.wav", device="Blue Yeti")
     assert not (tmp_path / "recording.wav").exists()
+
+
+def test_an_armed_recorder_keeps_speech_from_before_the_key_press(
+    virtual_microphone: VirtualMicrophone, tmp_path: Path
+) -> None:
+    """Speech that began 300 ms before the key press (the user started talking at once)
+    is in the recording: the armed stream's pre-roll covers it."""
+    clip = dtmf.write_audio(tmp_path / "speech.wav",
+                            dtmf.synthesize("7 8 9", RATE, lead_ms=0, word_gap_ms=300), RATE)
+    recorder = Recorder(virtual_microphone.sounddevice, preroll_seconds=0.5)
+    recorder.arm()  # what the app does while the dictation keys are active
+    try:
+        wait_until(lambda: recorder.peak >= 0.0 and recorder.is_armed)
+        player = virtual_microphone.play(clip)
+        wait_until(lambda: recorder.peak > 0.1)  # the first tone is being heard...
+        heard_at = time.monotonic()
+        while time.monotonic() - heard_at < 0.3:  # ...for 300 ms before the key press
+            time.sleep(0.005)  # sleep-ok: measuring a delay in real time
+        recorder.start(tmp_path / "dictation.wav")
+        pressed_after = time.monotonic() - heard_at
+        assert player.wait(timeout=10) == 0
+        stopped_at = recorder.elapsed
+        wait_until(lambda: recorder.elapsed >= stopped_at + 0.4)
+        recording = recorder.stop()
+    finally:
+        recorder.disarm()
+    samples = np.concatenate(list(decode_pcm(recording.path))).astype(np.float32) / 32768
+    assert pressed_after >= 0.3
+    assert dtmf.detect(samples, RATE) == ["7", "8", "9"]  # the first word is not cut off

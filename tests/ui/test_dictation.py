@@ -48,6 +48,16 @@ class SpeakingRecorder:
     def cancel(self) -> None:
         self.is_recording = False
 
+    def arm(self, device=None) -> None:
+        self.armed_with = device
+        self.is_armed = True
+
+    def disarm(self) -> None:
+        self.is_armed = False
+
+    is_armed = False
+    armed_with: object = "never armed"
+
 
 class FakeHotkeys:
     made: ClassVar[list[FakeHotkeys]] = []
@@ -101,6 +111,9 @@ def test_the_toggle_key_records_and_delivers_the_text_once(make_dictation, store
     hotkeys = FakeHotkeys.made[-1]
     assert hotkeys.keys == ("Ctrl+Alt+D", None)
     assert hotkeys.running
+    recorder = app.services.recorder
+    assert recorder.is_armed  # the stream is kept warm while the keys are active
+    assert recorder.armed_with is None  # the default input device
 
     hotkeys.on_toggle()  # from pynput's thread in real life: queued to this thread
     qtbot.waitUntil(lambda: app.state == RECORDING)
