@@ -23,7 +23,13 @@ from desktop_asr.core.errors import (
     KeyringUnavailableError,
     NotFoundError,
 )
-from desktop_asr.core.profiles import API_STYLES, TRANSPORTS, Profile, ProfileStore
+from desktop_asr.core.profiles import (
+    API_STYLES,
+    CHINESE_SCRIPTS,
+    TRANSPORTS,
+    Profile,
+    ProfileStore,
+)
 from desktop_asr.core.secrets import SecretStore, resolve_api_key
 
 Runner = Callable[[argparse.Namespace], int]
@@ -107,6 +113,8 @@ def _field_options(p: argparse.ArgumentParser) -> None:
                    help="chat (/v1/chat/completions, default) or transcriptions "
                    "(/v1/audio/transcriptions)")
     p.add_argument("--context", metavar="TEXT", help="free text that biases recognition")
+    p.add_argument("--chinese", choices=CHINESE_SCRIPTS,
+                   help="convert dictated Chinese to this script (OpenCC; default: none)")
     p.add_argument("--transport", choices=TRANSPORTS,
                    help="inline: send the audio (default); url: let the server fetch "
                    "http(s) sources itself")
@@ -164,7 +172,7 @@ def _error(text: str) -> None:
 # --- add and edit ---------------------------------------------------------------------------
 _FIELDS = ("model", "language", "vocab_lists", "api_style", "context", "transport",
            "max_chunk_seconds", "concurrency", "connect_timeout", "read_timeout",
-           "send_asr_options", "verify_tls")
+           "send_asr_options", "verify_tls", "chinese")
 
 
 def _given_fields(args: argparse.Namespace) -> dict[str, Any]:
@@ -343,6 +351,7 @@ def _run_show(args: argparse.Namespace) -> int:
         ("vocabulary lists", ", ".join(profile.vocab_lists) or "(none)"),
         ("context", profile.context or "(none)"),
         ("transport", profile.transport),
+        ("dictated Chinese", profile.chinese),
         ("max chunk seconds", f"{profile.max_chunk_seconds:g}"),
         ("concurrency", str(profile.concurrency)),
         ("connect timeout", f"{profile.connect_timeout:g} s"),

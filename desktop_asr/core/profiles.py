@@ -28,6 +28,8 @@ from desktop_asr.core.paths import config_dir
 SCHEMA_VERSION = 1
 API_STYLES = ("chat", "transcriptions")
 TRANSPORTS = ("inline", "url")
+# OpenCC conversions of dictated text (desktop_asr.dictation.chinese has the same names).
+CHINESE_SCRIPTS = ("none", "simplified", "traditional", "taiwan", "hongkong")
 MAX_NAME_LENGTH = 64
 MIN_CHUNK_SECONDS = 5.0
 MAX_CHUNK_SECONDS = 1200.0  # Qwen3-ASR's MAX_ASR_INPUT_SECONDS
@@ -61,6 +63,7 @@ class Profile:
     ca_bundle: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
     api_key_env: str | None = None  # read the key from this variable instead of the keyring
+    chinese: str = "none"  # dictated Chinese in this script: simplified, traditional, ...
 
     def __post_init__(self) -> None:
         def put(name: str, value: object) -> None:
@@ -115,6 +118,9 @@ class Profile:
             raise InputError(f"{self.api_key_env!r} is not an environment variable name "
                              "(letters, digits and _, not starting with a digit).")
         put("api_key_env", env or None)
+        if self.chinese not in CHINESE_SCRIPTS:
+            raise InputError(f"Unknown Chinese script {self.chinese!r}: use one of "
+                             f"{', '.join(CHINESE_SCRIPTS)}.")
 
     def server_config(self, api_key: str | None) -> ServerConfig:
         """How the HTTP client reaches this profile's server, with ``api_key`` if any."""
@@ -253,7 +259,7 @@ _READERS: dict[str, Callable[[object], Any]] = {
     "vocab_lists": _names, "context": _text, "transport": _text,
     "max_chunk_seconds": _number, "concurrency": _whole, "connect_timeout": _number,
     "read_timeout": _number, "send_asr_options": _flag, "verify_tls": _flag,
-    "ca_bundle": _text, "headers": _header_map, "api_key_env": _text,
+    "ca_bundle": _text, "headers": _header_map, "api_key_env": _text, "chinese": _text,
 }
 
 

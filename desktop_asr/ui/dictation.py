@@ -20,6 +20,7 @@ from desktop_asr.core.app_settings import AppSettings
 from desktop_asr.core.errors import AsrError
 from desktop_asr.core.run_plan import plan_run
 from desktop_asr.core.transcript import Segment, Transcript
+from desktop_asr.dictation.chinese import convert_chinese
 from desktop_asr.dictation.sender import ClientSender
 from desktop_asr.dictation.session import DictationResult, DictationSession
 from desktop_asr.dictation.vad import AutoStop
@@ -55,6 +56,7 @@ class Dictation(QObject):
         self._path: Path | None = None
         self._profile: str | None = None
         self._held = False  # recording because push-to-talk is held
+        self._chinese = "none"  # the profile's Chinese script for this dictation
         self._toggleRequested.connect(self.toggle)
         self._pressRequested.connect(self.push_to_talk_pressed)
         self._releaseRequested.connect(self.push_to_talk_released)
@@ -156,7 +158,16 @@ class Dictation(QObject):
             app.report_error(str(exc), exc.details)
             return
         self.session, self._path, self._profile = session, path, plan.profile_name
+        self._chinese = self._chinese_of(plan.profile_name)
         app.recording_started()
+
+    def _chinese_of(self, profile: str | None) -> str:
+        if profile is None:
+            return "none"
+        try:
+            return self.app.stores.profiles.get(profile).chinese
+        except AsrError:
+            return "none"
 
     def stop(self) -> None:
         session, path = self.session, self._path
@@ -191,7 +202,7 @@ class Dictation(QObject):
             self.nothingHeard.emit()
             return
         settings = self.app.settings
-        text = result.text
+        text = convert_chinese(result.text, self._chinese)
         try:
             self._deliver(text, settings)
         except Exception as exc:  # the text is kept: on the clipboard and in the history
@@ -207,7 +218,8 @@ class Dictation(QObject):
         if history is None:
             return
         label = self.tr("Dictation {0}").format(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
-        segments = [Segment(p.start_seconds, p.end_seconds, p.text, "")
+        segments = [Segment(p.start_seconds, p.end_seconds,
+                            convert_chinese(p.text, self._chinese), "")
                     for p in result.phrases if p.text]
         transcript = Transcript.from_segments(str(path), segments, duration=duration)
         try:

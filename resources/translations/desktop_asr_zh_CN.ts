@@ -688,6 +688,30 @@
         <translation>上下文：</translation>
     </message>
     <message>
+        <source>As recognised</source>
+        <translation>保持识别结果</translation>
+    </message>
+    <message>
+        <source>Simplified Chinese</source>
+        <translation>简体中文</translation>
+    </message>
+    <message>
+        <source>Traditional Chinese</source>
+        <translation>繁体中文</translation>
+    </message>
+    <message>
+        <source>Traditional Chinese (Taiwan)</source>
+        <translation>繁体中文（台湾）</translation>
+    </message>
+    <message>
+        <source>Traditional Chinese (Hong Kong)</source>
+        <translation>繁体中文（香港）</translation>
+    </message>
+    <message>
+        <source>Dictated Chinese:</source>
+        <translation>听写的中文：</translation>
+    </message>
+    <message>
         <source>Send the audio in the request</source>
         <translation>在请求中发送音频</translation>
     </message>

@@ -176,7 +176,7 @@ def test_add_edit_list_show_round_trip(cli, tmp_path):
     assert added.returncode == 0, added.stderr
     edited = cli("profile", "edit", "home", "--model", "", "--add-vocab-list", "extra",
                  "--remove-vocab-list", "tech", "--remove-header", "x-tenant",
-                 "--asr-options", "--no-verify-tls", env=NO_KEYRING)
+                 "--asr-options", "--no-verify-tls", "--chinese", "taiwan", env=NO_KEYRING)
     assert edited.returncode == 0, edited.stderr
     assert edited.stdout == "Updated profile 'home'; no API key.\n"
     shown = json.loads(cli("profile", "show", "home", "--json", env=NO_KEYRING).stdout)
@@ -186,7 +186,7 @@ def test_add_edit_list_show_round_trip(cli, tmp_path):
         "context": "不二家", "transport": "url", "max_chunk_seconds": 60.0, "concurrency": 8,
         "connect_timeout": 2.0, "read_timeout": 90.0, "send_asr_options": True,
         "verify_tls": False, "ca_bundle": str(bundle), "headers": {"X-Gateway": "lab"},
-        "api_key_env": None, "default": True, "api_key": "none",
+        "api_key_env": None, "chinese": "taiwan", "default": True, "api_key": "none",
     }
     lab = cli("profile", "add", "lab", "--server", "http://lab:8000", "--api-key-env",
               "LAB_KEY", "--default", env=NO_KEYRING)

@@ -190,3 +190,17 @@ def test_a_refused_key_is_reported_in_words(make_dictation, stores, tmp_path, qt
                       "the modifiers."]
     assert dictation.hotkeys is None
     app.shutdown()
+
+
+def test_the_profile_chinese_script_is_applied_to_dictated_text(make_dictation, stores,
+                                                                history, refserver,
+                                                                tmp_path, qtbot):
+    # The reference server answers "#1" with the first word of the context: 汉字.
+    stores.profiles.add(Profile(name="home", server=refserver.url, context="汉字 转换",
+                                chinese="traditional"))
+    _app, dictation, delivered = make_dictation(speech_file(tmp_path, "#1"))
+    dictation.toggle()
+    dictation.toggle()
+    qtbot.waitUntil(lambda: len(delivered) == 1, timeout=20000)
+    assert delivered == ["漢字"]
+    assert history.list()[0].text == "漢字"

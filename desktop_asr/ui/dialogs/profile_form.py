@@ -109,6 +109,17 @@ class ProfileForm(QWidget):
         vocab_layout.addWidget(self.vocab_list, 1)
         vocab_layout.addWidget(QLabel(self.tr("Context:")))
         vocab_layout.addWidget(self.context_edit, 1)
+        self.chinese_combo = QComboBox()
+        for value, label in (("none", self.tr("As recognised")),
+                             ("simplified", self.tr("Simplified Chinese")),
+                             ("traditional", self.tr("Traditional Chinese")),
+                             ("taiwan", self.tr("Traditional Chinese (Taiwan)")),
+                             ("hongkong", self.tr("Traditional Chinese (Hong Kong)"))):
+            self.chinese_combo.addItem(label, value)
+        chinese_row = QHBoxLayout()
+        chinese_row.addWidget(QLabel(self.tr("Dictated Chinese:")))
+        chinese_row.addWidget(self.chinese_combo, 1)
+        vocab_layout.addLayout(chinese_row)
 
         # --- advanced -----------------------------------------------------------------
         self.transport_combo = QComboBox()
@@ -169,6 +180,7 @@ class ProfileForm(QWidget):
                        self.api_style_combo.currentIndexChanged,
                        self.language_combo.currentIndexChanged, self.vocab_list.itemChanged,
                        self.context_edit.textChanged, self.transport_combo.currentIndexChanged,
+                       self.chinese_combo.currentIndexChanged,
                        self.chunk_spin.valueChanged, self.concurrency_spin.valueChanged,
                        self.connect_timeout_spin.valueChanged,
                        self.read_timeout_spin.valueChanged, self.asr_options_check.toggled,
@@ -197,6 +209,7 @@ class ProfileForm(QWidget):
                 self._add_vocab_item(name, True, missing=True)
         self.context_edit.setPlainText(profile.context)
         _select(self.transport_combo, profile.transport)
+        _select(self.chinese_combo, profile.chinese)
         self.chunk_spin.setValue(profile.max_chunk_seconds)
         self.concurrency_spin.setValue(profile.concurrency)
         self.connect_timeout_spin.setValue(profile.connect_timeout)
@@ -239,6 +252,7 @@ class ProfileForm(QWidget):
             vocab_lists=tuple(self.checked_vocabulary()),
             context=self.context_edit.toPlainText().strip(),
             transport=self.transport_combo.currentData(),
+            chinese=self.chinese_combo.currentData(),
             max_chunk_seconds=self.chunk_spin.value(),
             concurrency=self.concurrency_spin.value(),
             connect_timeout=self.connect_timeout_spin.value(),
@@ -270,7 +284,8 @@ class ProfileForm(QWidget):
         return (self.name_edit.text(), self.server_edit.text(), self.model_combo.currentText(),
                 self.api_style_combo.currentData(), self._language(),
                 tuple(self.checked_vocabulary()), self.context_edit.toPlainText(),
-                self.transport_combo.currentData(), self.chunk_spin.value(),
+                self.transport_combo.currentData(), self.chinese_combo.currentData(),
+                self.chunk_spin.value(),
                 self.concurrency_spin.value(), self.connect_timeout_spin.value(),
                 self.read_timeout_spin.value(), self.asr_options_check.isChecked(),
                 self.verify_tls_check.isChecked(), self.ca_bundle_edit.text(),
