@@ -52,6 +52,8 @@ class AppSettings:
     dictation_output: str = "paste"  # "paste" | "type" (key by key) | "clipboard" (only)
     dictation_ending: str = "none"  # "none" | "space" | "newline" after the text
     auto_stop_silence: float | None = None  # stop after this many seconds of silence
+    show_indicator: bool = False  # a small always-on-top window while recording
+    play_sounds: bool = False  # a short sound when recording starts and stops
 
     def __post_init__(self) -> None:
         def put(name: str, value: object) -> None:
@@ -116,7 +118,8 @@ _READERS: dict[str, Callable[[object], Any]] = {
     "auto_save_format": _text, "start_at_login": _flag, "interface_language": _text,
     "notify_when_hidden": _flag, "recent_count": _whole,
     "dictation_toggle": _text, "dictation_push_to_talk": _text, "dictation_output": _text,
-    "dictation_ending": _text, "auto_stop_silence": _number,
+    "dictation_ending": _text, "auto_stop_silence": _number, "show_indicator": _flag,
+    "play_sounds": _flag,
 }
 
 

@@ -16,6 +16,7 @@ from desktop_asr.core.app_settings import AppSettings, AppSettingsStore
 from desktop_asr.core.errors import AsrError
 from desktop_asr.core.history import HistoryEntry, HistoryStore
 from desktop_asr.core.run_plan import RunPlan, Stores, plan_run
+from desktop_asr.recording.cues import START, STOP
 from desktop_asr.recording.recorder import Recorder
 from desktop_asr.ui.transcription_queue import DONE, WAITING, QueueItem, TranscriptionQueue
 
@@ -33,6 +34,7 @@ class Services:
     recorder: Recorder | None  # None: recording unavailable (recording_problem says why)
     recording_problem: str = ""
     clipboard: Callable[[str], None] | None = None  # default: the system clipboard
+    play_cue: Callable[[str], None] | None = None  # a start/stop sound; None: silent
 
 
 class AppController(QObject):
@@ -177,10 +179,12 @@ class AppController(QObject):
         """The recorder runs (the Record button, or dictation): show it."""
         self.clear_error()
         self._tick.start()
+        self._cue(START)
         self._update_state()
 
     def recording_stopped(self, duration: float | None = None) -> None:
         self._tick.stop()
+        self._cue(STOP)
         if duration is not None:
             self.recordingTick.emit(duration)
         self.levelChanged.emit(0.0, 0.0)
@@ -224,6 +228,14 @@ class AppController(QObject):
             self._tick.stop()
             recorder.cancel()
             self._update_state()
+
+    def _cue(self, kind: str) -> None:
+        if not self._settings.play_sounds or self.services.play_cue is None:
+            return
+        try:
+            self.services.play_cue(kind)
+        except AsrError as exc:
+            self.report_error(str(exc), exc.details)
 
     def new_recording_path(self) -> Path:
         if self.history is not None:

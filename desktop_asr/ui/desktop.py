@@ -21,6 +21,7 @@ from desktop_asr.ui.main_window import MainWindow
 from desktop_asr.ui.single_instance import InstanceServer
 from desktop_asr.ui.text_delivery import TextDelivery
 from desktop_asr.ui.tray import Tray, take_unavailable_notice
+from desktop_asr.ui.widgets.recording_indicator import RecordingIndicator
 
 COMMANDS = ("show", "toggle-recording", "quit")
 
@@ -40,8 +41,11 @@ def default_services() -> tuple[Services, list[tuple[str, str]]]:
 
     problem = recording_problem()
     recorder = None if problem else Recorder()
+    from desktop_asr.recording.cues import play_cue
+
     services = Services(stores=Stores(), history=history, settings=AppSettingsStore(),
-                        recorder=recorder, recording_problem=problem)
+                        recorder=recorder, recording_problem=problem,
+                        play_cue=None if problem else play_cue)
     return services, problems
 
 
@@ -64,6 +68,10 @@ class DesktopApp(QObject):
                                    hotkeys_factory=_hotkeys, parent=self)
         self.delivery.modifiers_released = self._modifiers_released
         self.controller.dictation_toggle = self.dictation.toggle
+        self.indicator = RecordingIndicator()
+        self.controller.stateChanged.connect(self._indicate)
+        self.controller.recordingTick.connect(self.indicator.set_elapsed)
+        self.controller.levelChanged.connect(self.indicator.meter.set_level)
         c = self.controller
         c.showWindowRequested.connect(self.window.bring_to_front)
         c.settingsRequested.connect(self.open_settings)
@@ -153,6 +161,12 @@ class DesktopApp(QObject):
                                 hotkey_problem=hotkey_problem(os.environ))
         dialog.settingsChanged.connect(self.controller.apply_settings)
         dialog.exec()
+
+    def _indicate(self, state: str) -> None:
+        if state == "recording" and self.controller.settings.show_indicator:
+            self.indicator.show_recording()
+        else:
+            self.indicator.hide()
 
     def _modifiers_released(self, timeout: float) -> bool:
         hotkeys = self.dictation.hotkeys

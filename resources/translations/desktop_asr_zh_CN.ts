@@ -194,6 +194,14 @@
         <translation> 秒</translation>
     </message>
     <message>
+        <source>Show a small indicator while recording</source>
+        <translation>录音时显示一个小指示窗</translation>
+    </message>
+    <message>
+        <source>Play a sound when recording starts and stops</source>
+        <translation>开始和停止录音时播放提示音</translation>
+    </message>
+    <message>
         <source>Start and stop:</source>
         <translation>开始和停止：</translation>
     </message>
@@ -867,6 +875,13 @@
     <message>
         <source>Record</source>
         <translation>录音</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingIndicator</name>
+    <message>
+        <source>Recording</source>
+        <translation>正在录音</translation>
     </message>
 </context>
 <context>

@@ -25,11 +25,13 @@ def test_the_defaults_are_shown_and_every_field_is_saved(qtbot, settings_path, h
     page.ending_combo.setCurrentIndex(page.ending_combo.findData("space"))
     page.auto_stop_check.setChecked(True)
     page.auto_stop_spin.setValue(3.5)
+    page.indicator_check.setChecked(True)
+    page.sounds_check.setChecked(True)
     dialog.ok_button.click()
     saved = AppSettingsStore(settings_path).load()
     assert (saved.dictation_toggle, saved.dictation_push_to_talk, saved.dictation_output,
-            saved.dictation_ending, saved.auto_stop_silence) == (
-        "Ctrl+Alt+D", "F8", "type", "space", 3.5)
+            saved.dictation_ending, saved.auto_stop_silence, saved.show_indicator,
+            saved.play_sounds) == ("Ctrl+Alt+D", "F8", "type", "space", 3.5, True, True)
 
 
 def test_refused_keys_say_why_and_nothing_is_saved(qtbot, settings_path, history,

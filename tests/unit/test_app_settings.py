@@ -43,7 +43,8 @@ def test_save_then_load_round_trips_privately(path):
                            interface_language="zh_CN", notify_when_hidden=False,
                            recent_count=20, dictation_toggle="Ctrl+Shift+F9",
                            dictation_push_to_talk="F8", dictation_output="type",
-                           dictation_ending="newline", auto_stop_silence=2.5)
+                           dictation_ending="newline", auto_stop_silence=2.5,
+                           show_indicator=True, play_sounds=True)
     AppSettingsStore(path).save(settings)
     assert AppSettingsStore(path).load() == settings
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -53,7 +54,7 @@ def test_save_then_load_round_trips_privately(path):
                     "notify_when_hidden": False, "recent_count": 20,
                     "dictation_toggle": "Ctrl+Shift+F9", "dictation_push_to_talk": "F8",
                     "dictation_output": "type", "dictation_ending": "newline",
-                    "auto_stop_silence": 2.5}
+                    "auto_stop_silence": 2.5, "show_indicator": True, "play_sounds": True}
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert "麦克风" in path.read_text(encoding="utf-8")  # readable, not \u-escaped
 

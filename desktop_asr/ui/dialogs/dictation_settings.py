@@ -96,6 +96,10 @@ class DictationSettings(QWidget):
         self.auto_stop_spin.setValue(settings.auto_stop_silence or 2.0)
         self.auto_stop_spin.setEnabled(self.auto_stop_check.isChecked())
         self.auto_stop_check.toggled.connect(self.auto_stop_spin.setEnabled)
+        self.indicator_check = QCheckBox(self.tr("Show a small indicator while recording"))
+        self.indicator_check.setChecked(settings.show_indicator)
+        self.sounds_check = QCheckBox(self.tr("Play a sound when recording starts and stops"))
+        self.sounds_check.setChecked(settings.play_sounds)
 
         form = QFormLayout()
         form.addRow(self.tr("Start and stop:"), self.toggle_key)
@@ -110,6 +114,8 @@ class DictationSettings(QWidget):
         auto_stop.addWidget(self.auto_stop_spin)
         auto_stop.addStretch(1)
         form.addRow(auto_stop)
+        form.addRow(self.indicator_check)
+        form.addRow(self.sounds_check)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addStretch(1)
@@ -135,4 +141,6 @@ class DictationSettings(QWidget):
             "dictation_ending": self.ending_combo.currentData(),
             "auto_stop_silence": (self.auto_stop_spin.value()
                                   if self.auto_stop_check.isChecked() else None),
+            "show_indicator": self.indicator_check.isChecked(),
+            "play_sounds": self.sounds_check.isChecked(),
         }
