@@ -378,6 +378,65 @@
     </message>
 </context>
 <context>
+    <name>HotkeyMessages</name>
+    <message>
+        <source>No key combination was given.</source>
+        <translation>没有给出按键组合。</translation>
+    </message>
+    <message>
+        <source>“{text}” is several combinations one after the other; a hotkey is a single combination, such as Ctrl+Alt+D.</source>
+        <translation>“{text}”是先后按下的多个组合；快捷键只能是一个组合，例如 Ctrl+Alt+D。</translation>
+    </message>
+    <message>
+        <source>“{key}” is not a key name this app knows; use names such as Ctrl, Alt, Shift, Meta, A to Z, 0 to 9, F1 to F20, Space, Pause or ScrollLock.</source>
+        <translation>“{key}”不是本程序认识的按键名称；请使用 Ctrl、Alt、Shift、Meta、A 到 Z、0 到 9、F1 到 F20、Space、Pause 或 ScrollLock 等名称。</translation>
+    </message>
+    <message>
+        <source>{key} cannot be used for a hotkey; use F1 to F20.</source>
+        <translation>{key} 不能用作快捷键；请使用 F1 到 F20。</translation>
+    </message>
+    <message>
+        <source>“{text}” has two ordinary keys, {first} and {second}; a hotkey is modifiers plus one key.</source>
+        <translation>“{text}”包含两个普通按键 {first} 和 {second}；快捷键由修饰键加一个按键组成。</translation>
+    </message>
+    <message>
+        <source>{combination} has only modifier keys, so it would fire during ordinary shortcuts; add a key, such as {combination}+D.</source>
+        <translation>{combination} 只有修饰键，在使用普通快捷键时也会触发；请再加一个按键，例如 {combination}+D。</translation>
+    </message>
+    <message>
+        <source>{combination} would fire while you type; add Ctrl, Alt or Meta, or use a key such as F9 or Pause.</source>
+        <translation>{combination} 在打字时就会触发；请加上 Ctrl、Alt 或 Meta，或使用 F9、Pause 这样的按键。</translation>
+    </message>
+    <message>
+        <source>{combination} is reserved by the system; choose another combination.</source>
+        <translation>{combination} 已被系统占用；请选择其他组合。</translation>
+    </message>
+    <message>
+        <source>{combination} switches the input method or its modes on many desktops; choose another combination.</source>
+        <translation>{combination} 在许多桌面上用于切换输入法或其模式；请选择其他组合。</translation>
+    </message>
+    <message>
+        <source>{key} would still switch its lock on and off each time you use it; choose another key.</source>
+        <translation>{key} 每次使用时仍会切换锁定状态；请选择其他按键。</translation>
+    </message>
+    <message>
+        <source>{combination} takes screenshots on most desktops; choose another combination.</source>
+        <translation>{combination} 在大多数桌面上用于截图；请选择其他组合。</translation>
+    </message>
+    <message>
+        <source>{key} alone can only be the push-to-talk key, and only Right Ctrl, Right Alt or Right Shift: other modifiers alone fire during ordinary shortcuts.</source>
+        <translation>单独的 {key} 只能用作按住说话键，而且只能是右 Ctrl、右 Alt 或右 Shift：其他单独的修饰键在使用普通快捷键时也会触发。</translation>
+    </message>
+    <message>
+        <source>Toggle and push-to-talk both use {combination}; give them different keys.</source>
+        <translation>开始/停止和按住说话都使用了 {combination}；请给它们设置不同的按键。</translation>
+    </message>
+    <message>
+        <source>The push-to-talk key {key} is a modifier of the toggle combination {combination}, so toggling with it would also start push-to-talk; choose another push-to-talk key.</source>
+        <translation>按住说话键 {key} 是开始/停止组合 {combination} 中的修饰键，按下开始/停止组合时也会触发按住说话；请选择其他按住说话键。</translation>
+    </message>
+</context>
+<context>
     <name>KeyField</name>
     <message>
         <source>Off</source>

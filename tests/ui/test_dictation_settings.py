@@ -86,3 +86,21 @@ def test_a_desktop_without_global_keys_says_so(qtbot, settings_path, history, au
     dialog = open_dialog(qtbot, settings_path, history, autostart, hotkey_problem=note)
     assert dialog.dictation.environment_note.text() == note
     assert dialog.dictation.environment_note.isVisibleTo(dialog.dictation)
+
+
+def test_refusal_reasons_are_the_core_sentences_and_are_translated(qapp):
+    from desktop_asr.dictation.keys import MESSAGES, HotkeyError, KeyProblem
+    from desktop_asr.ui import app as ui_app
+    from desktop_asr.ui.dialogs import hotkey_messages
+
+    english = hotkey_messages._templates()
+    assert english == MESSAGES  # the same sentences as the Qt-free layer
+    error = HotkeyError(KeyProblem.ONLY_MODIFIERS, combination="Ctrl+Shift")
+    assert hotkey_messages.describe(error) == str(error)
+    translators = ui_app.install_translators(qapp, "zh_CN")
+    try:
+        chinese = hotkey_messages.describe(error)
+    finally:
+        ui_app.remove_translators(qapp, translators)
+    assert chinese != str(error)
+    assert "Ctrl+Shift" in chinese

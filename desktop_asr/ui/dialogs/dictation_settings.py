@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_asr.core.app_settings import AppSettings
 from desktop_asr.dictation.keys import Role, find_problems
+from desktop_asr.ui.dialogs.hotkey_messages import describe
 
 
 class KeyField(QWidget):
@@ -125,7 +126,7 @@ class DictationSettings(QWidget):
 
     def problem(self) -> str:
         problems = find_problems(self.toggle_key.text(), self.push_key.text())
-        reasons = [str(problems[role]) for role in Role if role in problems]
+        reasons = [describe(problems[role]) for role in Role if role in problems]
         return " ".join(reasons)
 
     def _check(self) -> None:
