@@ -100,7 +100,7 @@ class VirtualMicrophone:
             if time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(f"pulseaudio did not answer in time:\n{self._read_log()}")
-            time.sleep(0.05)  # waiting for another process to come up
+            time.sleep(0.05)  # sleep-ok: waiting for another process to come up
         self.pactl("set-default-source", self.source)
         self._keep_monitor_running()
 
@@ -133,7 +133,7 @@ class VirtualMicrophone:
         while not self.pactl("list", "short", "source-outputs").stdout.strip():
             if keeper.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("parec could not listen to the virtual microphone")
-            time.sleep(0.02)  # waiting for parec to connect
+            time.sleep(0.02)  # sleep-ok: waiting for parec to connect
         self.pactl("suspend-sink", self.sink, "0")
         if not hearing.wait(START_TIMEOUT):
             raise RuntimeError("the virtual microphone's monitor delivers no audio")

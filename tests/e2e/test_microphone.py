@@ -28,7 +28,7 @@ def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError("condition not reached in time")
-        time.sleep(0.01)
+        time.sleep(0.01)  # sleep-ok: polling a condition (audio arrives in real time)
 
 
 def test_recording_is_available_with_the_virtual_microphone(

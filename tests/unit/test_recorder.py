@@ -199,7 +199,7 @@ def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError("condition not reached in time")
-        time.sleep(0.005)
+        time.sleep(0.005)  # sleep-ok: polling a condition (the writer thread)
 
 
 def read_wav(path: Path) -> tuple[np.ndarray, int, int]:
@@ -556,7 +556,7 @@ recorder = Recorder(fake)
 recorder.start(sys.argv[1])
 wait_until(lambda: recorder.elapsed == 0.6)
 print("recorded", flush=True)
-time.sleep(60)  # killed here
+time.sleep(60)  # sleep-ok: killed here
 """
 
 
