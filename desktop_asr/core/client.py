@@ -28,6 +28,7 @@ from desktop_asr.core.protocol import (
     CHAT_PATH,
     TRANSCRIPTIONS_PATH,
     AsrReply,
+    encode_json_body,
     error_from_response,
     parse_chat_completion,
     parse_retry_after,
@@ -37,6 +38,7 @@ from desktop_asr.core.protocol import (
 from desktop_asr.core.sse import SseDecoder, StreamAssembler
 
 T = TypeVar("T")
+JSON_HEADERS = {"Content-Type": "application/json"}
 
 
 def normalize_base_url(url: str) -> str:
@@ -171,14 +173,17 @@ class AsrClient:
         """
         timeout = self._timeout(audio_seconds)
         model = str(body.get("model", ""))
+        payload = encode_json_body(body)  # once, for every try
 
         async def call() -> AsrReply:
             if body.get("stream"):
-                request = self._http.build_request("POST", CHAT_PATH, json=body,
+                request = self._http.build_request("POST", CHAT_PATH, content=payload,
+                                                   headers=JSON_HEADERS,
                                                    timeout=timeout)
                 return await self._post_stream(request, model, forced_language, on_text,
                                                transcriptions=False)
-            response = await self._http.post(CHAT_PATH, json=body, timeout=timeout)
+            response = await self._http.post(CHAT_PATH, content=payload, headers=JSON_HEADERS,
+                                             timeout=timeout)
             self._raise_for_status(response, model)
             return parse_chat_completion(
                 response.status_code, response.content,

@@ -47,8 +47,49 @@ class AsrReply:
 
 
 # --- requests ----------------------------------------------------------------------------
+# Long audio is encoded in slices: each call into C is short, so a worker thread building a
+# request never holds the interpreter for long (the UI thread stays responsive).
+_B64_SLICE = 3 * 65536  # a multiple of 3: the slices' base64 concatenates exactly
+
+
 def data_url(payload: bytes, mime: str) -> str:
-    return f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
+    encoded = "".join(base64.b64encode(payload[i:i + _B64_SLICE]).decode("ascii")
+                      for i in range(0, len(payload), _B64_SLICE))
+    return f"data:{mime};base64,{encoded}"
+
+
+_BIG_STRING = 65536
+
+
+def encode_json_body(body: dict[str, Any]) -> bytes:
+    """``json.dumps(body)`` as UTF-8 bytes, but long data URLs (which need no escaping) are
+    copied in rather than scanned by the JSON encoder in one long call."""
+    big: list[str] = []
+
+    def swap(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: swap(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [swap(v) for v in value]
+        if (isinstance(value, str) and len(value) > _BIG_STRING
+                and value.startswith("data:") and value.isascii() and value.isprintable()
+                and '"' not in value and "\\" not in value):
+            big.append(value)
+            return f"\x00big{len(big) - 1}\x00"
+        return value
+
+    text = json.dumps(swap(body), ensure_ascii=False)
+    if not big:
+        return text.encode("utf-8")
+    parts: list[bytes] = []
+    rest = text
+    for index, value in enumerate(big):
+        marker = json.dumps(f"\x00big{index}\x00")[1:-1]  # as the encoder wrote it
+        before, _, rest = rest.partition(marker)
+        parts.append(before.encode("utf-8"))
+        parts.append(value.encode("ascii"))
+    parts.append(rest.encode("utf-8"))
+    return b"".join(parts)
 
 
 def build_chat_request(

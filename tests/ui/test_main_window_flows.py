@@ -76,6 +76,8 @@ def test_three_dropped_files_are_transcribed_and_saved_as_srt(make_window, store
     assert len(window.queue_view.rows) == 3
     qtbot.waitUntil(lambda: all(i.status == DONE for i in window.controller.queue.items()),
                     timeout=30000)
+    # The controller saves each one when it hears it finished (on this thread).
+    qtbot.waitUntil(lambda: len(clipboard) == 3, timeout=10000)
 
     expected = {"standup": "123", "review": "456 789", "retro": "一二"}
     for stem, text in expected.items():

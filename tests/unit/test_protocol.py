@@ -501,3 +501,32 @@ def test_genuine_transcript_containing_one_word_is_not_an_echo(text):
                                                ("...", CONTEXT), (CONTEXT, " ,. ")])
 def test_empty_side_is_never_an_echo(text, context):
     assert is_context_echo(text, context) is False
+
+
+def test_data_url_in_slices_is_the_plain_base64():
+    import base64
+    import os
+
+    from desktop_asr.core.protocol import _B64_SLICE, data_url
+
+    for size in (0, 1, 2, 3, _B64_SLICE - 1, _B64_SLICE, _B64_SLICE + 1, 3 * _B64_SLICE + 2):
+        payload = os.urandom(size)
+        assert data_url(payload, "audio/flac") == (
+            "data:audio/flac;base64," + base64.b64encode(payload).decode("ascii"))
+
+
+def test_encoded_bodies_are_the_json_of_the_body():
+    import os
+
+    from desktop_asr.core.protocol import data_url, encode_json_body
+
+    url = data_url(os.urandom(300_000), "audio/flac")
+    body = build_chat_request(model="qwen3-asr", audio_url=url, context='不二家 "Q" \\ x',
+                              vocabulary=(), language=None, stream=True)
+    encoded = encode_json_body(body)
+    assert json.loads(encoded) == body
+    assert url.encode("ascii") in encoded  # copied in whole
+    small = {"text": "line\nbreak \u2028 \x01", "n": [1, 2.5, None]}
+    assert json.loads(encode_json_body(small)) == small
+    weird = "data:" + "A" * 70000 + "\x07"  # not a clean data URL: left to the encoder
+    assert json.loads(encode_json_body({"u": weird})) == {"u": weird}
