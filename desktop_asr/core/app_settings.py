@@ -21,7 +21,15 @@ from typing import Any
 
 from desktop_asr.core import export
 from desktop_asr.core.errors import ConfigFileError, InputError
-from desktop_asr.core.jsonfile import backup, read_json, write_json
+from desktop_asr.core.jsonfile import (
+    backup,
+    json_flag,
+    json_number,
+    json_text,
+    json_whole,
+    read_json,
+    write_json,
+)
 from desktop_asr.core.paths import config_dir
 
 SCHEMA_VERSION = 1
@@ -89,37 +97,14 @@ class AppSettings:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def _text(value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError("text")
-    return value
-
-
-def _flag(value: object) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError("true or false")
-    return value
-
-
-def _number(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError("a number")
-    return float(value)
-
-
-def _whole(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError("a whole number")
-    return value
-
-
 _READERS: dict[str, Callable[[object], Any]] = {
-    "input_device": _text, "auto_copy": _flag, "auto_save_dir": _text,
-    "auto_save_format": _text, "start_at_login": _flag, "interface_language": _text,
-    "notify_when_hidden": _flag, "recent_count": _whole,
-    "dictation_toggle": _text, "dictation_push_to_talk": _text, "dictation_output": _text,
-    "dictation_ending": _text, "auto_stop_silence": _number, "show_indicator": _flag,
-    "play_sounds": _flag,
+    "input_device": json_text, "auto_copy": json_flag, "auto_save_dir": json_text,
+    "auto_save_format": json_text, "start_at_login": json_flag, "interface_language": json_text,
+    "notify_when_hidden": json_flag, "recent_count": json_whole,
+    "dictation_toggle": json_text, "dictation_push_to_talk": json_text,
+    "dictation_output": json_text,
+    "dictation_ending": json_text, "auto_stop_silence": json_number, "show_indicator": json_flag,
+    "play_sounds": json_flag,
 }
 
 

@@ -175,26 +175,13 @@ class AsrClient:
         model = str(body.get("model", ""))
         payload = encode_json_body(body)  # once, for every try
 
-        async def call() -> AsrReply:
-            if body.get("stream"):
-                request = self._http.build_request("POST", CHAT_PATH, content=payload,
-                                                   headers=JSON_HEADERS,
-                                                   timeout=timeout)
-                return await self._post_stream(request, model, forced_language, on_text,
-                                               transcriptions=False)
-            response = await self._http.post(CHAT_PATH, content=payload, headers=JSON_HEADERS,
-                                             timeout=timeout)
-            self._raise_for_status(response, model)
-            return parse_chat_completion(
-                response.status_code, response.content,
-                content_type=response.headers.get("content-type", ""),
-                forced_language=forced_language,
-            )
+        def build() -> httpx.Request:
+            return self._http.build_request("POST", CHAT_PATH, content=payload,
+                                            headers=JSON_HEADERS, timeout=timeout)
 
-        try:
-            return await self._with_retries(call)
-        except ModelNotFoundError as exc:
-            raise await self._model_not_found(model, exc) from None
+        return await self._send(build, model, stream=bool(body.get("stream")),
+                                transcriptions=False, forced_language=forced_language,
+                                on_text=on_text)
 
     async def transcribe_upload(
         self,
@@ -229,17 +216,25 @@ class AsrClient:
                 timeout=timeout,
             )
 
+        return await self._send(build, model, stream=stream, transcriptions=True,
+                                forced_language=forced_language, on_text=on_text)
+
+    async def _send(self, build: Callable[[], httpx.Request], model: str, *, stream: bool,
+                    transcriptions: bool, forced_language: str | None,
+                    on_text: Callable[[str], None] | None) -> AsrReply:
+        """Send ``build()`` (again on each try), parse the reply of either API style, and
+        name the served models when ``model`` is not one of them."""
+        parse = parse_transcription if transcriptions else parse_chat_completion
+
         async def call() -> AsrReply:
             if stream:
                 return await self._post_stream(build(), model, forced_language, on_text,
-                                               transcriptions=True)
+                                               transcriptions=transcriptions)
             response = await self._http.send(build())
             self._raise_for_status(response, model)
-            return parse_transcription(
-                response.status_code, response.content,
-                content_type=response.headers.get("content-type", ""),
-                forced_language=forced_language,
-            )
+            return parse(response.status_code, response.content,
+                         content_type=response.headers.get("content-type", ""),
+                         forced_language=forced_language)
 
         try:
             return await self._with_retries(call)

@@ -21,7 +21,15 @@ from typing import Any
 
 from desktop_asr.core.client import ServerConfig, normalize_base_url
 from desktop_asr.core.errors import ConfigFileError, InputError, NotFoundError
-from desktop_asr.core.jsonfile import backup, read_json, write_json
+from desktop_asr.core.jsonfile import (
+    backup,
+    json_flag,
+    json_number,
+    json_text,
+    json_whole,
+    read_json,
+    write_json,
+)
 from desktop_asr.core.languages import resolve_language
 from desktop_asr.core.paths import config_dir
 
@@ -218,30 +226,6 @@ def _check_headers(headers: Iterable[Sequence[str]]) -> tuple[tuple[str, str], .
 
 
 # --- reading values of the file with the right JSON types --------------------------------
-def _text(value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError("text")
-    return value
-
-
-def _number(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError("a number")
-    return float(value)
-
-
-def _whole(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError("a whole number")
-    return value
-
-
-def _flag(value: object) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError("true or false")
-    return value
-
-
 def _names(value: object) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise TypeError("a list of names")
@@ -255,11 +239,12 @@ def _header_map(value: object) -> tuple[tuple[str, str], ...]:
 
 
 _READERS: dict[str, Callable[[object], Any]] = {
-    "name": _text, "server": _text, "model": _text, "api_style": _text, "language": _text,
-    "vocab_lists": _names, "context": _text, "transport": _text,
-    "max_chunk_seconds": _number, "concurrency": _whole, "connect_timeout": _number,
-    "read_timeout": _number, "send_asr_options": _flag, "verify_tls": _flag,
-    "ca_bundle": _text, "headers": _header_map, "api_key_env": _text, "chinese": _text,
+    "name": json_text, "server": json_text, "model": json_text, "api_style": json_text,
+    "language": json_text,
+    "vocab_lists": _names, "context": json_text, "transport": json_text,
+    "max_chunk_seconds": json_number, "concurrency": json_whole, "connect_timeout": json_number,
+    "read_timeout": json_number, "send_asr_options": json_flag, "verify_tls": json_flag,
+    "ca_bundle": json_text, "headers": _header_map, "api_key_env": json_text, "chinese": json_text,
 }
 
 
