@@ -18,9 +18,9 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from desktop_asr.core import audio
-from desktop_asr.core.client import AsrClient, ServerConfig
-from desktop_asr.core.transcribe import TranscriptionJob, TranscriptionSettings
+from desktop_asr.engine import audio
+from desktop_asr.engine.client import AsrClient, ServerConfig
+from desktop_asr.engine.transcribe import TranscriptionJob, TranscriptionSettings
 from tests import dtmf
 from tests.refserver.fixture import RefServer
 

@@ -46,8 +46,8 @@ def write_long_file(path: Path, seconds: float) -> None:
 
 def measure(path: str) -> None:
     """Run in a child process: decode, chunk and FLAC-encode every chunk, print peak RSS."""
-    from desktop_asr.core import audio
-    from desktop_asr.core.chunking import ChunkPlanner
+    from desktop_asr.engine import audio
+    from desktop_asr.engine.chunking import ChunkPlanner
 
     start = time.perf_counter()
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

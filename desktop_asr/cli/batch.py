@@ -11,13 +11,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from desktop_asr.cli.progress import ProgressBar, StreamPrinter
-from desktop_asr.core.client import AsrClient
-from desktop_asr.core.errors import AsrError
-from desktop_asr.core.export import EXTENSIONS, export
-from desktop_asr.core.history import HistoryStore
-from desktop_asr.core.run_plan import RunPlan
-from desktop_asr.core.transcribe import JobEvent, TranscriptionJob, TranscriptionSettings, is_url
-from desktop_asr.core.transcript import Transcript
+from desktop_asr.engine.client import AsrClient
+from desktop_asr.engine.export import EXTENSIONS, export
+from desktop_asr.engine.transcribe import JobEvent, TranscriptionJob, TranscriptionSettings, is_url
+from desktop_asr.engine.transcript import Transcript
+from desktop_asr.errors import AsrError
+from desktop_asr.stores.history.store import HistoryStore
+from desktop_asr.stores.run_plan import RunPlan
 
 
 @dataclass(frozen=True)

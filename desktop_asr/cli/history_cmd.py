@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from desktop_asr.cli.common import fail
-from desktop_asr.core.errors import AsrError
-from desktop_asr.core.export import FORMATS, export
-from desktop_asr.core.history import HistoryEntry, HistoryStore, Retention
-from desktop_asr.core.history_search import Snippet, parse_query
+from desktop_asr.engine.export import FORMATS, export
+from desktop_asr.errors import AsrError
+from desktop_asr.stores.history.entry import HistoryEntry, Retention
+from desktop_asr.stores.history.search import Snippet, parse_query
+from desktop_asr.stores.history.store import HistoryStore
 
 LIST_LIMIT = 20
 SUMMARY_CHARS = 60
@@ -259,7 +260,7 @@ def _print_json(data: object) -> None:
 
 def _rerun(store: HistoryStore, args: argparse.Namespace) -> int:
     from desktop_asr.cli.batch import Input, Output, run_inputs
-    from desktop_asr.core.run_plan import Stores, plan_run
+    from desktop_asr.stores.run_plan import Stores, plan_run
 
     entry = store.get(args.id)
     if entry.source_kind == "recording":

@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import dataclasses
 import getpass
-import json
 import os
 import sys
 import unicodedata
@@ -16,21 +15,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop_asr.core.errors import (
+from desktop_asr.cli.profile_show import run_list, run_show
+from desktop_asr.errors import (
     AsrError,
     ConfigFileError,
     InputError,
     KeyringUnavailableError,
     NotFoundError,
 )
-from desktop_asr.core.profiles import (
-    API_STYLES,
-    CHINESE_SCRIPTS,
-    TRANSPORTS,
-    Profile,
-    ProfileStore,
-)
-from desktop_asr.core.secrets import SecretStore, resolve_api_key
+from desktop_asr.stores.profile_store import ProfileStore
+from desktop_asr.stores.profiles import API_STYLES, CHINESE_SCRIPTS, TRANSPORTS, Profile
+from desktop_asr.stores.secrets import SecretStore, resolve_api_key
 
 Runner = Callable[[argparse.Namespace], int]
 
@@ -74,12 +69,12 @@ def add_parser(commands: Any) -> None:
 
     listing = actions.add_parser("list", help="list the profiles (* marks the default)")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
-    listing.set_defaults(run=_guard(_run_list))
+    listing.set_defaults(run=_guard(run_list))
 
     show = actions.add_parser("show", help="show every setting of a profile")
     show.add_argument("name", metavar="NAME")
     show.add_argument("--json", action="store_true", help="machine-readable output")
-    show.set_defaults(run=_guard(_run_show))
+    show.set_defaults(run=_guard(run_show))
 
     rename = actions.add_parser("rename", help="rename a profile (its API key follows)")
     rename.add_argument("old", metavar="OLD")
@@ -295,79 +290,6 @@ def _key_phrase(profile: Profile, secrets: SecretStore) -> str:
     return "no API key" if where == "none stored" else f"API key {where}"
 
 
-# --- list and show ---------------------------------------------------------------------------
-def _key_code(profile: Profile, secrets: SecretStore) -> str:
-    if profile.api_key_env:
-        return f"env:{profile.api_key_env}"
-    return secrets.source(profile.name)
-
-
-def _as_json(profile: Profile, default: str | None, secrets: SecretStore) -> dict[str, Any]:
-    return {**profile.to_dict(), "default": profile.name == default,
-            "api_key": _key_code(profile, secrets)}
-
-
-def _run_list(args: argparse.Namespace) -> int:
-    store, secrets = ProfileStore(), SecretStore()
-    profiles, default = store.list(), store.default_name()
-    if args.json:
-        print(json.dumps([_as_json(p, default, secrets) for p in profiles],
-                         ensure_ascii=False, indent=2))
-        return 0
-    if not profiles:
-        print("No profiles yet: add one with desktop-asr profile add NAME --server URL.",
-              file=sys.stderr)
-        return 0
-    rows = [("", "NAME", "SERVER", "MODEL", "LANGUAGE")]
-    rows += [("*" if p.name == default else "", p.name, p.server, p.model or "(first served)",
-              p.language) for p in profiles]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    for row in rows:
-        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4]))
-              + "  " + row[4])
-    return 0
-
-
-def _run_show(args: argparse.Namespace) -> int:
-    store, secrets = ProfileStore(), SecretStore()
-    profile = store.get(args.name)
-    default = store.default_name()
-    if args.json:
-        print(json.dumps(_as_json(profile, default, secrets), ensure_ascii=False, indent=2))
-        return 0
-    yes = {True: "yes", False: "no"}
-    if profile.api_key_env:
-        state = "set" if os.environ.get(profile.api_key_env) else "not set now"
-        key = f"read from the environment variable ${profile.api_key_env} ({state})"
-    else:
-        key = secrets.where(profile.name)
-    lines = [
-        ("name", profile.name),
-        ("default", yes[profile.name == default]),
-        ("server", profile.server),
-        ("model", profile.model or "(the first model the server lists)"),
-        ("api style", profile.api_style),
-        ("language", profile.language),
-        ("vocabulary lists", ", ".join(profile.vocab_lists) or "(none)"),
-        ("context", profile.context or "(none)"),
-        ("transport", profile.transport),
-        ("dictated Chinese", profile.chinese),
-        ("max chunk seconds", f"{profile.max_chunk_seconds:g}"),
-        ("concurrency", str(profile.concurrency)),
-        ("connect timeout", f"{profile.connect_timeout:g} s"),
-        ("read timeout", f"{profile.read_timeout:g} s"),
-        ("send asr_options", yes[profile.send_asr_options]),
-        ("verify TLS", yes[profile.verify_tls]),
-        ("CA bundle", profile.ca_bundle or "(the system's)"),
-        ("headers", "; ".join(f"{n}: {v}" for n, v in profile.headers) or "(none)"),
-        ("API key", key),
-    ]
-    width = max(len(label) for label, _ in lines) + 1
-    for label, value in lines:
-        print(f"{label + ':':<{width}} {value}")
-    return 0
-
-
 # --- rename, remove, default -------------------------------------------------------------------
 def _run_rename(args: argparse.Namespace) -> int:
     store, secrets = ProfileStore(), SecretStore()
@@ -410,7 +332,7 @@ def _run_test(args: argparse.Namespace) -> int:
     store, secrets = ProfileStore(), SecretStore()
     profile = store.get(args.name)
     try:
-        from desktop_asr.core.connection_check import check_connection
+        from desktop_asr.engine.connection_check import check_connection
 
         key = resolve_api_key(profile, secrets, os.environ)
         report = asyncio.run(check_connection(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
-from desktop_asr.core.transcribe import JobEvent, JobProgress, PartialText
-from desktop_asr.core.transcript import join_texts
+from desktop_asr.engine.transcribe import JobEvent, JobProgress, PartialText
+from desktop_asr.engine.transcript import join_texts
 
 
 class ProgressBar:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_asr.core.export import FORMATS
+from desktop_asr.engine.export import FORMATS
 
 API_STYLES = ("chat", "transcriptions")
 TRANSPORTS = ("inline", "url")
@@ -92,8 +92,8 @@ def _positive_float(value: str) -> float:
 
 def run(args: argparse.Namespace) -> int:
     from desktop_asr.cli.batch import Input, Output
-    from desktop_asr.core.errors import AsrError
-    from desktop_asr.core.run_plan import NoServerError
+    from desktop_asr.errors import AsrError
+    from desktop_asr.stores.run_plan import NoServerError
 
     try:
         plan = _plan(args)
@@ -122,8 +122,8 @@ def run_with_history(plan: Any, inputs: list[Any], output: Any, *, keep: bool = 
     """Run ``inputs`` with ``plan`` (a RunPlan), keeping each outcome in the history unless
     ``keep`` is false; 0 when every input was written, else 1."""
     from desktop_asr.cli.batch import run_inputs
-    from desktop_asr.core.errors import AsrError
-    from desktop_asr.core.history import HistoryStore
+    from desktop_asr.errors import AsrError
+    from desktop_asr.stores.history.store import HistoryStore
 
     history = None
     if keep:
@@ -142,9 +142,10 @@ def run_with_history(plan: Any, inputs: list[Any], output: Any, *, keep: bool = 
 
 def _plan(args: argparse.Namespace) -> Any:
     """The RunPlan of these options (UsageError for a bad option value)."""
-    from desktop_asr.core.errors import AsrError
-    from desktop_asr.core.run_plan import RunOptions, Stores, plan_run
-    from desktop_asr.core.vocabulary import VocabularyEntry, dedupe, read_vocabulary_file
+    from desktop_asr.engine.vocabulary import VocabularyEntry, dedupe
+    from desktop_asr.errors import AsrError
+    from desktop_asr.stores.run_plan import RunOptions, Stores, plan_run
+    from desktop_asr.stores.vocabulary_files import read_vocabulary_file
 
     vocabulary: list[VocabularyEntry] = []
     for path in args.vocab:
@@ -152,8 +153,8 @@ def _plan(args: argparse.Namespace) -> Any:
             vocabulary.extend(read_vocabulary_file(path))
         except AsrError as exc:
             raise UsageError(f"--vocab: {exc}") from None
-    from desktop_asr.core.client import normalize_base_url
-    from desktop_asr.core.languages import resolve_language
+    from desktop_asr.engine.client import normalize_base_url
+    from desktop_asr.engine.languages import resolve_language
 
     if args.server is not None:
         try:

@@ -46,7 +46,7 @@ import sys
 from dataclasses import dataclass
 from enum import Enum
 
-from desktop_asr.core.errors import AsrError
+from desktop_asr.errors import AsrError
 
 MODIFIERS = ("Meta", "Ctrl", "Alt", "Shift")  # Qt's order in QKeySequence.toString()
 TYPING_MODIFIERS = frozenset({"Ctrl", "Alt", "Meta"})  # Shift alone still types

@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
-from desktop_asr.core.errors import AsrError
+from desktop_asr.errors import AsrError
 
 
 class PasteShortcut(str, Enum):

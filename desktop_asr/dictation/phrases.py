@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from desktop_asr.core.chunking import MIN_INPUT_SECONDS, WINDOW_SECONDS, quietest_cut
 from desktop_asr.dictation.vad import (
     DEFAULT_MARGIN_SECONDS,
     SAMPLE_RATE,
@@ -27,6 +26,7 @@ from desktop_asr.dictation.vad import (
     VadSettings,
     VoiceActivity,
 )
+from desktop_asr.engine.chunking import MIN_INPUT_SECONDS, WINDOW_SECONDS, quietest_cut
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Protocol
 
-from desktop_asr.core import audio
-from desktop_asr.core.client import AsrClient, ServerConfig
-from desktop_asr.core.correction import Corrector
-from desktop_asr.core.errors import AsrError
-from desktop_asr.core.protocol import (
+from desktop_asr.dictation.vad import Pcm
+from desktop_asr.engine import audio
+from desktop_asr.engine.client import AsrClient, ServerConfig
+from desktop_asr.engine.correction import Corrector
+from desktop_asr.engine.requests import (
     build_chat_request,
     build_transcription_fields,
     data_url,
     upload_filename,
 )
-from desktop_asr.core.transcribe import TranscriptionSettings
-from desktop_asr.dictation.vad import Pcm
+from desktop_asr.engine.transcribe import TranscriptionSettings
+from desktop_asr.errors import AsrError
 
 
 class PhraseSender(Protocol):

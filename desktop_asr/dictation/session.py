@@ -32,9 +32,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from desktop_asr.core.errors import AsrError, CancelledError
-from desktop_asr.core.transcript import join_texts
-from desktop_asr.core.vocabulary import DEFAULT_CONTEXT_BUDGET
 from desktop_asr.dictation.phrase_context import (
     DEFAULT_PREVIOUS_CHARS,
     echoes,
@@ -43,6 +40,9 @@ from desktop_asr.dictation.phrase_context import (
 from desktop_asr.dictation.phrases import Phrase, PhraseCutter, PhraseSettings, pad
 from desktop_asr.dictation.sender import PhraseSender
 from desktop_asr.dictation.vad import SAMPLE_RATE, AutoStop, Pcm, VadSettings
+from desktop_asr.engine.transcript import join_texts
+from desktop_asr.engine.vocabulary import DEFAULT_CONTEXT_BUDGET
+from desktop_asr.errors import AsrError, CancelledError
 
 log = logging.getLogger(__name__)
 

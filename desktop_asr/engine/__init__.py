@@ -1,0 +1,1 @@
+"""Audio to text through the server: decoding, chunking, requests, replies, the job."""

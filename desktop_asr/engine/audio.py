@@ -14,7 +14,7 @@ import av.error
 import numpy as np
 import numpy.typing as npt
 
-from desktop_asr.core.errors import InputError, UnsupportedMediaError
+from desktop_asr.errors import InputError, UnsupportedMediaError
 
 SAMPLE_RATE = 16000
 Pcm = npt.NDArray[np.int16]

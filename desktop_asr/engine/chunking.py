@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from desktop_asr.core.audio import SAMPLE_RATE, Pcm
+from desktop_asr.engine.audio import SAMPLE_RATE, Pcm
 
 MIN_INPUT_SECONDS = 0.5
 DEFAULT_MAX_CHUNK_SECONDS = 120.0

@@ -15,7 +15,17 @@ from urllib.parse import urlsplit
 import httpx
 
 from desktop_asr import __version__
-from desktop_asr.core.errors import (
+from desktop_asr.engine.replies import (
+    AsrReply,
+    error_from_response,
+    parse_chat_completion,
+    parse_retry_after,
+    parse_transcription,
+    transcription_event_as_chunk,
+)
+from desktop_asr.engine.requests import CHAT_PATH, TRANSCRIPTIONS_PATH, encode_json_body
+from desktop_asr.engine.sse import SseDecoder, StreamAssembler
+from desktop_asr.errors import (
     AsrError,
     BadResponseError,
     ModelNotFoundError,
@@ -24,18 +34,6 @@ from desktop_asr.core.errors import (
     ServerTimeoutError,
     ServerUnreachableError,
 )
-from desktop_asr.core.protocol import (
-    CHAT_PATH,
-    TRANSCRIPTIONS_PATH,
-    AsrReply,
-    encode_json_body,
-    error_from_response,
-    parse_chat_completion,
-    parse_retry_after,
-    parse_transcription,
-    transcription_event_as_chunk,
-)
-from desktop_asr.core.sse import SseDecoder, StreamAssembler
 
 T = TypeVar("T")
 JSON_HEADERS = {"Content-Type": "application/json"}

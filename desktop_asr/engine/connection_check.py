@@ -9,18 +9,18 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from desktop_asr.core import audio
-from desktop_asr.core.client import AsrClient, RetryPolicy, ServerConfig, normalize_base_url
-from desktop_asr.core.errors import InputError, ModelNotFoundError, ServerError
-from desktop_asr.core.languages import resolve_language
-from desktop_asr.core.protocol import (
+from desktop_asr.engine import audio
+from desktop_asr.engine.client import AsrClient, RetryPolicy, ServerConfig, normalize_base_url
+from desktop_asr.engine.languages import resolve_language
+from desktop_asr.engine.replies import AsrReply
+from desktop_asr.engine.requests import (
     API_STYLES,
-    AsrReply,
     build_chat_request,
     build_transcription_fields,
     data_url,
     upload_filename,
 )
+from desktop_asr.errors import InputError, ModelNotFoundError, ServerError
 
 # The check must answer fast: the caller's timeouts, capped at these.
 CHECK_CONNECT_TIMEOUT = 5.0

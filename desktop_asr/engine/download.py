@@ -19,8 +19,8 @@ from urllib.parse import unquote, urlsplit
 import httpx
 
 from desktop_asr import __version__
-from desktop_asr.core.client import exception_chain
-from desktop_asr.core.errors import InputError
+from desktop_asr.engine.client import exception_chain
+from desktop_asr.errors import InputError
 
 CHUNK_BYTES = 256 * 1024
 Progress = Callable[[int, int | None], None]  # (bytes so far, total bytes or None)

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Callable
 
-from desktop_asr.core.transcript import Segment, Transcript
+from desktop_asr.engine.transcript import Segment, Transcript
 
 FORMATS = ("text", "json", "srt", "vtt", "md")
 EXTENSIONS = {"text": "txt", "json": "json", "srt": "srt", "vtt": "vtt", "md": "md"}

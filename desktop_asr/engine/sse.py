@@ -7,13 +7,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop_asr.core.errors import BadResponseError
-from desktop_asr.core.protocol import (
-    ASR_TEXT_TAG,
-    AsrReply,
-    error_from_json_body,
-    parse_asr_output,
-)
+from desktop_asr.engine.replies import AsrReply, error_from_json_body, parse_asr_output
+from desktop_asr.engine.requests import ASR_TEXT_TAG
+from desktop_asr.errors import BadResponseError
 
 
 class SseDecoder:

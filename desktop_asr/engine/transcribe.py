@@ -13,24 +13,23 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from desktop_asr.core import audio
-from desktop_asr.core.chunking import DEFAULT_MAX_CHUNK_SECONDS, Chunk, ChunkPlanner, split_chunk
-from desktop_asr.core.client import AsrClient
-from desktop_asr.core.correction import Corrector
-from desktop_asr.core.download import Downloader
-from desktop_asr.core.errors import AsrError, AudioTooLongError, CancelledError
-from desktop_asr.core.protocol import (
+from desktop_asr.engine import audio
+from desktop_asr.engine.chunking import DEFAULT_MAX_CHUNK_SECONDS, Chunk, ChunkPlanner, split_chunk
+from desktop_asr.engine.client import AsrClient
+from desktop_asr.engine.correction import Corrector
+from desktop_asr.engine.download import Downloader
+from desktop_asr.engine.replies import AsrReply, is_context_echo
+from desktop_asr.engine.requests import (
     API_STYLES,
     DEFAULT_MAX_TOKENS,
-    AsrReply,
     build_chat_request,
     build_transcription_fields,
     data_url,
-    is_context_echo,
     upload_filename,
 )
-from desktop_asr.core.transcript import Segment, Transcript
-from desktop_asr.core.vocabulary import VocabularyEntry, context_text
+from desktop_asr.engine.transcript import Segment, Transcript
+from desktop_asr.engine.vocabulary import VocabularyEntry, context_text
+from desktop_asr.errors import AsrError, AudioTooLongError, CancelledError
 
 TRANSPORTS = ("inline", "url")
 

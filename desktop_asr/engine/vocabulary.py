@@ -7,9 +7,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from desktop_asr.core.errors import InputError
+from desktop_asr.errors import InputError
 
 MAX_TEXT_LENGTH = 200  # a word or a hint longer than this is a sentence, not vocabulary
 
@@ -84,18 +83,6 @@ def dedupe(entries: Iterable[VocabularyEntry]) -> list[VocabularyEntry]:
         known = merged.get(entry.word)
         merged[entry.word] = entry if known is None else merge_entries(known, entry)
     return list(merged.values())
-
-
-def read_vocabulary_file(path: str | Path) -> list[VocabularyEntry]:
-    """The words of a CSV, JSON or TXT vocabulary file (see vocabulary_files.py); lines that
-    cannot be used are skipped. InputError when the file cannot be read or has no word."""
-    from desktop_asr.core.vocabulary_files import import_vocabulary
-
-    result = import_vocabulary(Path(path))
-    if not result.entries:
-        reason = f": {result.problems[0]}" if result.problems else ""
-        raise InputError(f"Vocabulary file {path} holds no usable words{reason}.")
-    return result.entries
 
 
 # --- context text ------------------------------------------------------------------------

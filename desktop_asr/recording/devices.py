@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from desktop_asr.core.errors import AsrError
+from desktop_asr.errors import AsrError
 
 FILES_STILL_WORK = "Transcribing files still works."
 

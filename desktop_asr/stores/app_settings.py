@@ -19,9 +19,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from desktop_asr.core import export
-from desktop_asr.core.errors import ConfigFileError, InputError
-from desktop_asr.core.jsonfile import (
+from desktop_asr.engine import export
+from desktop_asr.errors import ConfigFileError, InputError
+from desktop_asr.stores.jsonfile import (
     backup,
     json_flag,
     json_number,
@@ -30,7 +30,7 @@ from desktop_asr.core.jsonfile import (
     read_json,
     write_json,
 )
-from desktop_asr.core.paths import config_dir
+from desktop_asr.stores.paths import config_dir
 
 SCHEMA_VERSION = 1
 INTERFACE_LANGUAGES = ("system", "en", "zh_CN")

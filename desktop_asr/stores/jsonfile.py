@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from desktop_asr.core.errors import ConfigFileError
+from desktop_asr.errors import ConfigFileError
 
 
 def read_json(path: Path, what: str) -> dict[str, Any] | None:

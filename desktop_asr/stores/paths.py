@@ -4,6 +4,7 @@ put them elsewhere; these are only the defaults."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import platformdirs
@@ -19,3 +20,11 @@ def config_dir() -> Path:
 def data_dir() -> Path:
     """The history database and kept recordings."""
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def new_recording_file() -> Path:
+    """A path for a new recording in the data folder's recordings/ (used when there is no
+    history to keep it)."""
+    folder = data_dir() / "recordings"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / datetime.now().strftime("recording-%Y%m%d-%H%M%S.wav")

@@ -13,8 +13,8 @@ import keyring.backend
 import keyring.errors
 from keyring.backends import chainer, fail
 
-from desktop_asr.core.errors import InputError, KeyringUnavailableError
-from desktop_asr.core.profiles import Profile
+from desktop_asr.errors import InputError, KeyringUnavailableError
+from desktop_asr.stores.profiles import Profile
 
 SERVICE = "desktop-asr"
 _PROBE_USER = "probe:desktop-asr"

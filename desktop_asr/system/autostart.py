@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from desktop_asr import resources
-from desktop_asr.core.errors import InputError
+from desktop_asr.errors import InputError
 
 ENTRY_NAME = "desktop-asr.desktop"
 SCRIPT_NAME = "desktop-asr"

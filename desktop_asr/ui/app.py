@@ -170,9 +170,8 @@ def run_app(argv: list[str], initial_command: str | None = None) -> int:
     previous_locale = QLocale()
     QLocale.setDefault(QLocale(language))
     translators = install_translators(app, language)
-    instance = InstanceServer(parent=app)
-    if not instance.listen():
-        instance = None
+    server = InstanceServer(parent=app)
+    instance = server if server.listen() else None
     try:
         desktop = DesktopApp(app, services, instance=instance, problems=problems)
         app.setQuitOnLastWindowClosed(not desktop.has_tray)

@@ -5,36 +5,25 @@ call its methods; it calls the stores, the recorder and the transcription queue.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
-from desktop_asr.core.app_settings import AppSettings, AppSettingsStore
-from desktop_asr.core.errors import AsrError
-from desktop_asr.core.history import HistoryEntry, HistoryStore
-from desktop_asr.core.run_plan import RunPlan, Stores, plan_run
+from desktop_asr.errors import AsrError
 from desktop_asr.recording.cues import START, STOP
-from desktop_asr.recording.recorder import Recorder
+from desktop_asr.stores.app_settings import AppSettings
+from desktop_asr.stores.history.entry import HistoryEntry
+from desktop_asr.stores.paths import new_recording_file
+from desktop_asr.stores.profile_lists import attach_list, default_profile_lists
+from desktop_asr.stores.run_plan import RunPlan, plan_run
+from desktop_asr.ui.auto_save import auto_save
+from desktop_asr.ui.recording_ticker import RecordingTicker
+from desktop_asr.ui.services import Services
 from desktop_asr.ui.transcription_queue import DONE, WAITING, QueueItem, TranscriptionQueue
 
 IDLE, RECORDING, TRANSCRIBING, ERROR = "idle", "recording", "transcribing", "error"
-TICK_MS = 100  # how often the elapsed time and level are sent while recording
-
-
-@dataclass
-class Services:
-    """What the controller works with; tests pass their own."""
-
-    stores: Stores
-    history: HistoryStore | None
-    settings: AppSettingsStore
-    recorder: Recorder | None  # None: recording unavailable (recording_problem says why)
-    recording_problem: str = ""
-    clipboard: Callable[[str], None] | None = None  # default: the system clipboard
-    play_cue: Callable[[str], None] | None = None  # a start/stop sound; None: silent
 
 
 class AppController(QObject):
@@ -68,9 +57,10 @@ class AppController(QObject):
         self._state = IDLE
         self._batch_total = 0
         self._batch_done = 0
-        self._tick = QTimer(self)
-        self._tick.setInterval(TICK_MS)
-        self._tick.timeout.connect(self._on_tick)
+        self._tick = RecordingTicker(lambda: self.services.recorder, self)
+        self._tick.tick.connect(self.recordingTick)
+        self._tick.level.connect(self.levelChanged)
+        self._tick.ended.connect(self._update_state)
 
     # --- state -----------------------------------------------------------------------------
     @property
@@ -240,20 +230,7 @@ class AppController(QObject):
     def new_recording_path(self) -> Path:
         if self.history is not None:
             return self.history.new_recording_path(".wav")
-        from desktop_asr.core.paths import data_dir
-
-        folder = data_dir() / "recordings"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder / datetime.now().strftime("recording-%Y%m%d-%H%M%S.wav")
-
-    def _on_tick(self) -> None:
-        recorder = self.services.recorder
-        if recorder is None or not recorder.is_recording:
-            self._tick.stop()
-            self._update_state()
-            return
-        self.recordingTick.emit(recorder.elapsed)
-        self.levelChanged.emit(recorder.level, recorder.peak)
+        return new_recording_file()
 
     # --- transcription -------------------------------------------------------------------------
     def _plan_for(self, profile: str | None) -> RunPlan:
@@ -346,15 +323,8 @@ class AppController(QObject):
             return None
 
     def _auto_save(self, item: QueueItem) -> None:
-        folder = self._settings.auto_save_dir
-        if not folder or item.transcript is None:
-            return
-        from desktop_asr.ui.widgets.transcript_view import save_transcript
-
-        stem = Path(item.label).stem if item.kind != "url" else "transcript"
         try:
-            save_transcript(item.transcript, Path(folder), stem,
-                            self._settings.auto_save_format)
+            auto_save(item, self._settings)
         except AsrError as exc:
             self.report_error(str(exc), exc.details)
 
@@ -397,25 +367,15 @@ class AppController(QObject):
     def vocabulary_lists(self) -> list[tuple[str, bool]]:
         """Every list, and whether the active profile uses it."""
         try:
-            names = self.stores.vocabulary.names()
-            profile = self.stores.profiles.default()
+            return default_profile_lists(self.stores)
         except AsrError:
             return []
-        attached = set(profile.vocab_lists) if profile is not None else set()
-        return [(name, name in attached) for name in names]
 
     def set_list_active(self, name: str, active: bool) -> None:
         """Attach a list to the active profile, or detach it."""
-        from dataclasses import replace
-
         try:
-            profile = self.stores.profiles.default()
-            if profile is None:
+            if not attach_list(self.stores, name, active):
                 return
-            lists = [n for n in profile.vocab_lists if n != name]
-            if active:
-                lists.append(name)
-            self.stores.profiles.update(replace(profile, vocab_lists=tuple(lists)))
         except AsrError as exc:
             self.report_error(str(exc), exc.details)
             return

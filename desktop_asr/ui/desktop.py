@@ -10,12 +10,13 @@ from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog
 
-from desktop_asr.core.app_settings import AppSettingsStore
-from desktop_asr.core.errors import AsrError
-from desktop_asr.core.history import HistoryStore
-from desktop_asr.core.run_plan import Stores
 from desktop_asr.dictation.hotkeys import HotkeyService, HotkeyUnavailableError, hotkey_problem
-from desktop_asr.ui.controller import AppController, Services
+from desktop_asr.errors import AsrError
+from desktop_asr.stores.app_settings import AppSettingsStore
+from desktop_asr.stores.history.store import HistoryStore
+from desktop_asr.stores.run_plan import Stores
+from desktop_asr.ui.controller import AppController
+from desktop_asr.ui.services import Services
 from desktop_asr.ui.dictation import Dictation
 from desktop_asr.ui.main_window import MainWindow
 from desktop_asr.ui.single_instance import InstanceServer

@@ -16,14 +16,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_asr.core.app_settings import AppSettings
-from desktop_asr.core.errors import AsrError
-from desktop_asr.core.run_plan import plan_run
-from desktop_asr.core.transcript import Segment, Transcript
 from desktop_asr.dictation.chinese import convert_chinese
 from desktop_asr.dictation.sender import ClientSender
 from desktop_asr.dictation.session import DictationResult, DictationSession
 from desktop_asr.dictation.vad import AutoStop
+from desktop_asr.engine.transcript import Segment, Transcript
+from desktop_asr.errors import AsrError
+from desktop_asr.stores.app_settings import AppSettings
+from desktop_asr.stores.run_plan import plan_run
 from desktop_asr.ui.controller import AppController
 from desktop_asr.ui.workers import run_in_background
 

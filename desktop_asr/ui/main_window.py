@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_asr import resources
-from desktop_asr.core.errors import AsrError
-from desktop_asr.core.history import HistoryEntry
+from desktop_asr.errors import AsrError
+from desktop_asr.stores.history.entry import HistoryEntry
 from desktop_asr.ui.controller import AppController
 from desktop_asr.ui.transcription_queue import QueueItem
 from desktop_asr.ui.widgets.drop_zone import DropZone
@@ -39,6 +39,7 @@ class ErrorBanner(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._details = ""
         self.details_button = QPushButton(self.tr("Details…"))
         self.close_button = QToolButton()
         self.close_button.setText("✕")

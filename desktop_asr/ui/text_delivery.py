@@ -9,8 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from desktop_asr.core.app_settings import AppSettings
 from desktop_asr.dictation.keystrokes import send_paste, text_with_ending, type_text
+from desktop_asr.stores.app_settings import AppSettings
 from desktop_asr.ui.clipboard_guard import ClipboardGuard
 
 ModifiersReleased = Callable[[float], bool]  # wait up to N seconds for held keys to go up

@@ -19,12 +19,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_asr.core.client import AsrClient
-from desktop_asr.core.errors import AsrError, CancelledError
-from desktop_asr.core.history import HistoryStore
-from desktop_asr.core.run_plan import RunPlan
-from desktop_asr.core.transcribe import JobEvent, JobProgress, PartialText, TranscriptionJob
-from desktop_asr.core.transcript import Transcript
+from desktop_asr.engine.client import AsrClient
+from desktop_asr.engine.transcribe import JobEvent, JobProgress, PartialText, TranscriptionJob
+from desktop_asr.engine.transcript import Transcript
+from desktop_asr.errors import AsrError, CancelledError
+from desktop_asr.stores.history.store import HistoryStore
+from desktop_asr.stores.run_plan import RunPlan
 
 QUEUED, RUNNING, WAITING, DONE, FAILED, CANCELLED = (
     "queued", "running", "waiting", "done", "failed", "cancelled")

@@ -21,7 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from desktop_asr.core.errors import AsrError, CancelledError
+from desktop_asr.errors import AsrError, CancelledError
 
 
 class Task(QObject):

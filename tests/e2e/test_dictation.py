@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_asr.core.app_settings import AppSettings, AppSettingsStore
-from desktop_asr.core.profiles import Profile, ProfileStore
+from desktop_asr.stores.app_settings import AppSettings, AppSettingsStore
+from desktop_asr.stores.profile_store import ProfileStore
+from desktop_asr.stores.profiles import Profile
 from tests import dtmf
 from tests.e2e.conftest import wait_for
 from tests.e2e.test_paste import Clipboard, Target

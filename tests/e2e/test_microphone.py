@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop_asr.core.audio import decode_pcm
+from desktop_asr.engine.audio import decode_pcm
 from desktop_asr.recording.devices import RecordingError, list_input_devices, recording_problem
 from desktop_asr.recording.recorder import Recorder
 from tests import dtmf

@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from desktop_asr.core.profiles import ProfileStore
+from desktop_asr.stores.profile_store import ProfileStore
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,9 +11,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from desktop_asr.core.client import AsrClient, RetryPolicy, ServerConfig
-from desktop_asr.core.errors import ModelNotFoundError
-from desktop_asr.core.protocol import build_transcription_fields
+from desktop_asr.engine.client import AsrClient, RetryPolicy, ServerConfig
+from desktop_asr.engine.requests import build_transcription_fields
+from desktop_asr.errors import ModelNotFoundError
 from tests import dtmf
 
 pytestmark = pytest.mark.integration

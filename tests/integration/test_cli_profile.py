@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from desktop_asr.core.profiles import Profile
+from desktop_asr.stores.profiles import Profile
 from tests.integration.clitools import NO_KEYRING, new_key, refused_url, unique
 from tests.integration.conftest import assert_one_clean_error_line
 

@@ -16,15 +16,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from desktop_asr.core.client import AsrClient, RetryPolicy, ServerConfig
-from desktop_asr.core.connection_check import (
+from desktop_asr.engine.client import AsrClient, RetryPolicy, ServerConfig
+from desktop_asr.engine.connection_check import (
     CHECK_CONNECT_TIMEOUT,
     CHECK_READ_TIMEOUT,
     ConnectionReport,
     check_config,
     check_connection,
 )
-from desktop_asr.core.errors import (
+from desktop_asr.errors import (
     AsrError,
     AuthenticationError,
     InputError,

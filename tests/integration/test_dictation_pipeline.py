@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from desktop_asr.core.client import RetryPolicy, ServerConfig
-from desktop_asr.core.transcribe import TranscriptionSettings
-from desktop_asr.core.vocabulary import VocabularyEntry
 from desktop_asr.dictation.sender import ClientSender
 from desktop_asr.dictation.session import DictationSession
+from desktop_asr.engine.client import RetryPolicy, ServerConfig
+from desktop_asr.engine.transcribe import TranscriptionSettings
+from desktop_asr.engine.vocabulary import VocabularyEntry
 from tests import dtmf
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]

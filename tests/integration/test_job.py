@@ -11,14 +11,14 @@ from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, Thread
 
 import pytest
 
-from desktop_asr.core.client import AsrClient, ServerConfig
-from desktop_asr.core.errors import CancelledError
-from desktop_asr.core.transcribe import (
+from desktop_asr.engine.client import AsrClient, ServerConfig
+from desktop_asr.engine.transcribe import (
     JobProgress,
     PartialText,
     TranscriptionJob,
     TranscriptionSettings,
 )
+from desktop_asr.errors import CancelledError
 from tests import dtmf
 
 pytestmark = pytest.mark.integration

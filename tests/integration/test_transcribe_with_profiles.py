@@ -10,7 +10,7 @@ import sqlite3
 
 import pytest
 
-from desktop_asr.core.history import HistoryStore
+from desktop_asr.stores.history.store import HistoryStore
 from tests import dtmf
 from tests.integration.clitools import NO_KEYRING, new_key, unique
 from tests.integration.conftest import assert_one_clean_error_line

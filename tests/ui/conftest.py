@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from keyring.backends import fail
 
-from desktop_asr.core.autostart import Autostart
-from desktop_asr.core.history import HistoryStore
-from desktop_asr.core.profiles import ProfileStore
-from desktop_asr.core.run_plan import Stores, plan_run
-from desktop_asr.core.secrets import SecretStore
-from desktop_asr.core.vocabulary_store import VocabularyStore
+from desktop_asr.stores.history.store import HistoryStore
+from desktop_asr.stores.profile_store import ProfileStore
+from desktop_asr.stores.run_plan import Stores, plan_run
+from desktop_asr.stores.secrets import SecretStore
+from desktop_asr.stores.vocabulary_store import VocabularyStore
+from desktop_asr.system.autostart import Autostart
 from desktop_asr.ui.transcription_queue import TranscriptionQueue
 
 # Must happen before pytest-qt creates the QApplication (at the first qapp/qtbot use).

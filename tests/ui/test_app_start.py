@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop_asr.core.profiles import Profile, ProfileStore
+from desktop_asr.stores.profile_store import ProfileStore
+from desktop_asr.stores.profiles import Profile
 from desktop_asr.ui import app as ui_app
 from desktop_asr.ui.dialogs.first_run_dialog import FirstRunDialog
 from desktop_asr.ui.main_window import MainWindow

@@ -11,11 +11,11 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from desktop_asr.core.app_settings import AppSettings, AppSettingsStore
-from desktop_asr.core.audio import decode_pcm
-from desktop_asr.core.profiles import Profile
-from desktop_asr.core.vocabulary import VocabularyEntry, VocabularyList
+from desktop_asr.engine.audio import decode_pcm
+from desktop_asr.engine.vocabulary import VocabularyEntry, VocabularyList
 from desktop_asr.recording.recorder import Recording
+from desktop_asr.stores.app_settings import AppSettings, AppSettingsStore
+from desktop_asr.stores.profiles import Profile
 from desktop_asr.ui.controller import RECORDING, AppController, Services
 from desktop_asr.ui.dictation import Dictation
 from tests import dtmf

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QKeySequence
 
-from desktop_asr.core.app_settings import AppSettings, AppSettingsStore
+from desktop_asr.stores.app_settings import AppSettings, AppSettingsStore
 from tests.ui.test_settings_dialog import open_dialog
 
 

@@ -9,8 +9,9 @@ import pytest
 from keyring.backends import fail
 from PySide6.QtWidgets import QDialog
 
-from desktop_asr.core.profiles import Profile, ProfileStore
-from desktop_asr.core.secrets import SERVICE, SecretStore
+from desktop_asr.stores.profile_store import ProfileStore
+from desktop_asr.stores.profiles import Profile
+from desktop_asr.stores.secrets import SERVICE, SecretStore
 from desktop_asr.ui.dialogs.first_run_dialog import FirstRunDialog
 from tests.keyrings import MemoryKeyring
 

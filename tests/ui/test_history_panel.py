@@ -10,10 +10,11 @@ import pytest
 from PySide6.QtCore import QPoint, Qt, QThreadPool
 from PySide6.QtGui import QGuiApplication
 
-from desktop_asr.core.history import HistoryStore
-from desktop_asr.core.history_search import Snippet
-from desktop_asr.core.transcript import Segment, Transcript
-from desktop_asr.ui.widgets.history_panel import HistoryPanel, snippet_html
+from desktop_asr.engine.transcript import Segment, Transcript
+from desktop_asr.stores.history.search import Snippet
+from desktop_asr.stores.history.store import HistoryStore
+from desktop_asr.ui.widgets.history_panel import HistoryPanel
+from desktop_asr.ui.widgets.history_rows import snippet_html
 
 CHINESE = "您好,请问有什么可以帮到您?"
 MEETING = "The meeting moved to three o'clock."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_asr.core.profiles import Profile
+from desktop_asr.stores.profiles import Profile
 from desktop_asr.ui.widgets.queue_view import QueueView
 from tests import dtmf
 from tests.ui.conftest import closed_port_url

@@ -3,7 +3,7 @@ button follows the state; without recording it says why."""
 
 from __future__ import annotations
 
-from desktop_asr.core.app_settings import AppSettings, AppSettingsStore
+from desktop_asr.stores.app_settings import AppSettings, AppSettingsStore
 from desktop_asr.ui.controller import AppController, Services
 from desktop_asr.ui.widgets.record_panel import RecordPanel, format_elapsed
 from tests.ui.test_controller import StandInRecorder

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from desktop_asr.core.app_settings import AppSettings, AppSettingsStore
+from desktop_asr.stores.app_settings import AppSettings, AppSettingsStore
 from desktop_asr.ui.controller import AppController, Services
 from desktop_asr.ui.widgets.recording_indicator import RecordingIndicator
 from tests.ui.test_controller import StandInRecorder

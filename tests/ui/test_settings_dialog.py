@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from desktop_asr.core.app_settings import AppSettings, AppSettingsStore
-from desktop_asr.core.autostart import Autostart
-from desktop_asr.core.errors import InputError
-from desktop_asr.core.history import HistoryStore, Retention
+from desktop_asr.errors import InputError
+from desktop_asr.stores.app_settings import AppSettings, AppSettingsStore
+from desktop_asr.stores.history.entry import Retention
+from desktop_asr.stores.history.store import HistoryStore
+from desktop_asr.system.autostart import Autostart
 from desktop_asr.ui.dialogs.settings_dialog import SettingsDialog
 
 DEVICES = [("Built-in Audio", True), ("USB Microphone", False)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop_asr.core.profiles import Profile
+from desktop_asr.stores.profiles import Profile
 from desktop_asr.ui.transcription_queue import (
     CANCELLED,
     DONE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from desktop_asr.core.errors import CancelledError, ServerUnreachableError
+from desktop_asr.errors import CancelledError, ServerUnreachableError
 from desktop_asr.ui.workers import run_in_background
 
 

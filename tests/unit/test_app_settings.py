@@ -9,8 +9,8 @@ from dataclasses import fields
 
 import pytest
 
-from desktop_asr.core.app_settings import AppSettings, AppSettingsStore
-from desktop_asr.core.errors import ConfigFileError, InputError
+from desktop_asr.errors import ConfigFileError, InputError
+from desktop_asr.stores.app_settings import AppSettings, AppSettingsStore
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Decoding files to 16 kHz mono PCM and encoding PCM as FLAC/WAV (desktop_asr.core.audio).
+"""Decoding files to 16 kHz mono PCM and encoding PCM as FLAC/WAV (desktop_asr.engine.audio).
 
 Decoding is checked against PyAV/`wave` directly; test files are written by the tests.
 """
@@ -14,8 +14,8 @@ import av
 import numpy as np
 import pytest
 
-from desktop_asr.core.audio import SAMPLE_RATE, decode_pcm, encode, probe
-from desktop_asr.core.errors import InputError, UnsupportedMediaError
+from desktop_asr.engine.audio import SAMPLE_RATE, decode_pcm, encode, probe
+from desktop_asr.errors import InputError, UnsupportedMediaError
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -11,8 +11,8 @@ import sys
 import pytest
 
 from desktop_asr import __version__
-from desktop_asr.core.autostart import Autostart, desktop_entry, exec_line, launch_command
-from desktop_asr.core.errors import InputError
+from desktop_asr.errors import InputError
+from desktop_asr.system.autostart import Autostart, desktop_entry, exec_line, launch_command
 
 
 def parse_entry(text: str) -> dict[str, str]:

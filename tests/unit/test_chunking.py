@@ -1,4 +1,4 @@
-"""Silence-aware chunking (desktop_asr.core.chunking).
+"""Silence-aware chunking (desktop_asr.engine.chunking).
 
 PROTOCOL.md, "Limits": cut near the chunk limit at the quietest 100 ms window within +-5 s,
 no overlap, concatenating the chunks gives back the original samples; chunks shorter than
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop_asr.core.chunking import Chunk, ChunkPlanner, split_chunk
+from desktop_asr.engine.chunking import Chunk, ChunkPlanner, split_chunk
 
 pytestmark = pytest.mark.timeout(20)
 

@@ -1,4 +1,4 @@
-"""The HTTP client (desktop_asr.core.client) against httpx.MockTransport: retries with
+"""The HTTP client (desktop_asr.engine.client) against httpx.MockTransport: retries with
 backoff (an injected sleep records the delays, rng=lambda: 1.0 takes the jitter out),
 errors in words, headers, streaming. No network, no real sleeping."""
 
@@ -11,8 +11,9 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from desktop_asr.core.client import AsrClient, RetryPolicy, ServerConfig, normalize_base_url
-from desktop_asr.core.errors import (
+from desktop_asr.engine.client import AsrClient, RetryPolicy, ServerConfig, normalize_base_url
+from desktop_asr.engine.requests import build_chat_request
+from desktop_asr.errors import (
     AuthenticationError,
     BadResponseError,
     ModelNotFoundError,
@@ -21,7 +22,6 @@ from desktop_asr.core.errors import (
     ServerTimeoutError,
     ServerUnreachableError,
 )
-from desktop_asr.core.protocol import build_chat_request
 
 pytestmark = pytest.mark.timeout(10)
 

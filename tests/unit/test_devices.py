@@ -156,7 +156,7 @@ def test_without_the_portaudio_library_the_app_says_so(tmp_path: Path) -> None:
 
 
 def test_recording_error_is_an_asr_error() -> None:
-    from desktop_asr.core.errors import AsrError
+    from desktop_asr.errors import AsrError
 
     error = RecordingError("The microphone “X” was not found.", details="raw")
     assert isinstance(error, AsrError)

@@ -1,4 +1,4 @@
-"""Downloading a URL source (desktop_asr.core.download) against httpx.MockTransport:
+"""Downloading a URL source (desktop_asr.engine.download) against httpx.MockTransport:
 the file written, redirects, and every failure as an InputError in words."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from desktop_asr.core.download import Downloader, local_name
-from desktop_asr.core.errors import InputError
+from desktop_asr.engine.download import Downloader, local_name
+from desktop_asr.errors import InputError
 
 pytestmark = pytest.mark.timeout(10)
 

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from desktop_asr.cli.history_cmd import format_duration
-from desktop_asr.core.errors import AsrError, ConfigFileError, InputError
-from desktop_asr.core.export import export
-from desktop_asr.core.history import HistoryEntry, Retention
-from desktop_asr.core.history_schema import database_error
-from desktop_asr.core.history_search import (
+from desktop_asr.engine.export import export
+from desktop_asr.engine.transcript import Segment
+from desktop_asr.errors import AsrError, ConfigFileError, InputError
+from desktop_asr.stores.history.entry import HistoryEntry, Retention
+from desktop_asr.stores.history.schema import database_error
+from desktop_asr.stores.history.search import (
     Snippet,
     fts_string,
     like_escape,
@@ -24,7 +25,6 @@ from desktop_asr.core.history_search import (
     parse_query,
     search_sql,
 )
-from desktop_asr.core.transcript import Segment
 
 
 # --- the query language -----------------------------------------------------------------------

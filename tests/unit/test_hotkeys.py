@@ -11,15 +11,13 @@ from types import SimpleNamespace
 
 import pytest
 
+from desktop_asr.dictation.hotkey_matcher import HotkeyEvent, HotkeyMatcher, key_name
 from desktop_asr.dictation.hotkeys import (
     NO_DISPLAY_PROBLEM,
     WAYLAND_PROBLEM,
-    HotkeyEvent,
-    HotkeyMatcher,
     HotkeyService,
     HotkeyUnavailableError,
     hotkey_problem,
-    key_name,
     portal_shortcuts_version,
 )
 from desktop_asr.dictation.keys import HotkeyError, parse_combination

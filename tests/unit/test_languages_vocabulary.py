@@ -6,14 +6,13 @@ import json
 
 import pytest
 
-from desktop_asr.core.errors import InputError
-from desktop_asr.core.languages import (
+from desktop_asr.engine.languages import (
     SUPPORTED_LANGUAGES,
     merge_languages,
     normalize_language_name,
     resolve_language,
 )
-from desktop_asr.core.vocabulary import (
+from desktop_asr.engine.vocabulary import (
     DEFAULT_CONTEXT_BUDGET,
     ContextText,
     VocabularyEntry,
@@ -22,8 +21,9 @@ from desktop_asr.core.vocabulary import (
     context_text,
     dedupe,
     make_entry,
-    read_vocabulary_file,
 )
+from desktop_asr.errors import InputError
+from desktop_asr.stores.vocabulary_files import read_vocabulary_file
 
 
 # --- languages ------------------------------------------------------------------------------

@@ -12,13 +12,13 @@ import threading
 import numpy as np
 import pytest
 
-from desktop_asr.core.errors import CancelledError, ServerError, ServerUnreachableError
-from desktop_asr.core.vocabulary import DEFAULT_CONTEXT_BUDGET
 from desktop_asr.dictation.phrase_context import phrase_context, text_tail
 from desktop_asr.dictation.phrases import PhraseCutter, PhraseSettings, SampleBuffer
 from desktop_asr.dictation.sender import FunctionSender
 from desktop_asr.dictation.session import DictationSession
 from desktop_asr.dictation.vad import AutoStop
+from desktop_asr.engine.vocabulary import DEFAULT_CONTEXT_BUDGET
+from desktop_asr.errors import CancelledError, ServerError, ServerUnreachableError
 from tests import dtmf
 
 pytestmark = pytest.mark.timeout(20)

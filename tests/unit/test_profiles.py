@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop_asr.core.client import ServerConfig
-from desktop_asr.core.errors import ConfigFileError, InputError, NotFoundError
-from desktop_asr.core.profiles import Profile, ProfileStore, _migrate
+from desktop_asr.engine.client import ServerConfig
+from desktop_asr.errors import ConfigFileError, InputError, NotFoundError
+from desktop_asr.stores.profile_store import ProfileStore, _migrate
+from desktop_asr.stores.profiles import Profile
 
 
 def make(name: str = "home", server: str = "http://127.0.0.1:30101", **kw) -> Profile:

@@ -14,7 +14,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop_asr.core.errors import (
+from desktop_asr.engine.languages import SUPPORTED_LANGUAGES
+from desktop_asr.engine.replies import (
+    error_from_response,
+    fix_repetitions,
+    is_context_echo,
+    parse_asr_output,
+    parse_chat_completion,
+    parse_retry_after,
+)
+from desktop_asr.engine.requests import ASR_TEXT_TAG, build_chat_request, data_url
+from desktop_asr.engine.vocabulary import VocabularyEntry
+from desktop_asr.errors import (
     AsrError,
     AudioTooLongError,
     AuthenticationError,
@@ -23,19 +34,6 @@ from desktop_asr.core.errors import (
     RetryableServerError,
     ServerError,
 )
-from desktop_asr.core.languages import SUPPORTED_LANGUAGES
-from desktop_asr.core.protocol import (
-    ASR_TEXT_TAG,
-    build_chat_request,
-    data_url,
-    error_from_response,
-    fix_repetitions,
-    is_context_echo,
-    parse_asr_output,
-    parse_chat_completion,
-    parse_retry_after,
-)
-from desktop_asr.core.vocabulary import VocabularyEntry
 
 # A regression to an endless loop in fix_repetitions must fail fast, not after 120 s.
 pytestmark = pytest.mark.timeout(10)
@@ -507,7 +505,7 @@ def test_data_url_in_slices_is_the_plain_base64():
     import base64
     import os
 
-    from desktop_asr.core.protocol import _B64_SLICE, data_url
+    from desktop_asr.engine.requests import _B64_SLICE, data_url
 
     for size in (0, 1, 2, 3, _B64_SLICE - 1, _B64_SLICE, _B64_SLICE + 1, 3 * _B64_SLICE + 2):
         payload = os.urandom(size)
@@ -518,7 +516,7 @@ def test_data_url_in_slices_is_the_plain_base64():
 def test_encoded_bodies_are_the_json_of_the_body():
     import os
 
-    from desktop_asr.core.protocol import data_url, encode_json_body
+    from desktop_asr.engine.requests import data_url, encode_json_body
 
     url = data_url(os.urandom(300_000), "audio/flac")
     body = build_chat_request(model="qwen3-asr", audio_url=url, context='不二家 "Q" \\ x',

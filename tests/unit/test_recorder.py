@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from desktop_asr.core.audio import decode_pcm
+from desktop_asr.engine.audio import decode_pcm
 from desktop_asr.recording.devices import RecordingError
 from desktop_asr.recording.recorder import Recorder, Recording
 from desktop_asr.recording.wavfile import repair_wav

@@ -10,9 +10,9 @@ import keyring.errors
 import pytest
 from keyring.backends import chainer, fail
 
-from desktop_asr.core.errors import InputError, KeyringUnavailableError
-from desktop_asr.core.profiles import Profile
-from desktop_asr.core.secrets import SERVICE, SecretStore, resolve_api_key
+from desktop_asr.errors import InputError, KeyringUnavailableError
+from desktop_asr.stores.profiles import Profile
+from desktop_asr.stores.secrets import SERVICE, SecretStore, resolve_api_key
 from tests.keyrings import MemoryKeyring
 
 KEY = "sk-unit-test-0123456789"

@@ -1,4 +1,4 @@
-"""Server-Sent Events decoding and stream assembly (desktop_asr.core.sse).
+"""Server-Sent Events decoding and stream assembly (desktop_asr.engine.sse).
 
 The stream format is PROTOCOL.md's "stream: true" paragraph and the WHATWG SSE rules quoted
 in SseDecoder's docstring; expected events are written out by hand.
@@ -13,15 +13,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop_asr.core.errors import (
+from desktop_asr.engine.languages import SUPPORTED_LANGUAGES
+from desktop_asr.engine.sse import SseDecoder, StreamAssembler
+from desktop_asr.errors import (
     AsrError,
     AudioTooLongError,
     BadResponseError,
     RetryableServerError,
     ServerError,
 )
-from desktop_asr.core.languages import SUPPORTED_LANGUAGES
-from desktop_asr.core.sse import SseDecoder, StreamAssembler
 
 pytestmark = pytest.mark.timeout(10)
 

@@ -15,20 +15,16 @@ import json
 import httpx
 import pytest
 
-from desktop_asr.core.client import AsrClient, RetryPolicy, ServerConfig
-from desktop_asr.core.errors import (
+from desktop_asr.engine.client import AsrClient, RetryPolicy, ServerConfig
+from desktop_asr.engine.replies import parse_transcription, transcription_event_as_chunk
+from desktop_asr.engine.requests import build_transcription_fields, language_code
+from desktop_asr.errors import (
     AudioTooLongError,
     AuthenticationError,
     BadResponseError,
     ModelNotFoundError,
     RetryableServerError,
     ServerError,
-)
-from desktop_asr.core.protocol import (
-    build_transcription_fields,
-    language_code,
-    parse_transcription,
-    transcription_event_as_chunk,
 )
 
 pytestmark = pytest.mark.timeout(10)

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop_asr.core.errors import InputError
-from desktop_asr.core.vocabulary import VocabularyEntry, clean_text
-from desktop_asr.core.vocabulary_files import (
+from desktop_asr.engine.vocabulary import VocabularyEntry, clean_text
+from desktop_asr.errors import InputError
+from desktop_asr.stores.vocabulary_files import (
     FORMATS,
     ImportProblem,
     export_vocabulary,

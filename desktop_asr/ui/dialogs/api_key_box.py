@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_asr.core.errors import AsrError, InputError, KeyringUnavailableError
-from desktop_asr.core.secrets import SecretStore
+from desktop_asr.errors import AsrError, InputError, KeyringUnavailableError
+from desktop_asr.stores.secrets import SecretStore
 from desktop_asr.ui.widgets.error_details import ErrorPanel
 
 

@@ -11,9 +11,9 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from desktop_asr.core.client import AsrClient, ServerConfig
-from desktop_asr.core.connection_check import ConnectionReport, check_config, check_connection
-from desktop_asr.core.errors import AsrError
+from desktop_asr.engine.client import AsrClient, ServerConfig
+from desktop_asr.engine.connection_check import ConnectionReport, check_config, check_connection
+from desktop_asr.errors import AsrError
 from desktop_asr.ui.widgets.error_details import ErrorPanel
 from desktop_asr.ui.workers import Task, run_in_background
 

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_asr.core.app_settings import AppSettings
 from desktop_asr.dictation.keys import Role, find_problems
+from desktop_asr.stores.app_settings import AppSettings
 from desktop_asr.ui.dialogs.hotkey_messages import describe
 
 

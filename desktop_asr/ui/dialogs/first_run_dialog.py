@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_asr.core.errors import AsrError, InputError
-from desktop_asr.core.profiles import Profile, ProfileStore
-from desktop_asr.core.secrets import SecretStore
+from desktop_asr.errors import AsrError, InputError
+from desktop_asr.stores.profile_store import ProfileStore
+from desktop_asr.stores.profiles import Profile
+from desktop_asr.stores.secrets import SecretStore
 from desktop_asr.ui.dialogs.api_key_box import ApiKeyBox
 from desktop_asr.ui.dialogs.connection_test import CheckRequest, ConnectionTestPanel
 from desktop_asr.ui.widgets.error_details import ErrorPanel

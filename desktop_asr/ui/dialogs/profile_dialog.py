@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_asr.core.errors import AsrError, KeyringUnavailableError
-from desktop_asr.core.profiles import Profile, ProfileStore
-from desktop_asr.core.secrets import SecretStore
-from desktop_asr.core.vocabulary_store import VocabularyStore
+from desktop_asr.errors import AsrError, KeyringUnavailableError
+from desktop_asr.stores.profile_store import ProfileStore
+from desktop_asr.stores.profiles import Profile
+from desktop_asr.stores.secrets import SecretStore
+from desktop_asr.stores.vocabulary_store import VocabularyStore
 from desktop_asr.ui.dialogs.api_key_box import ApiKeyBox
 from desktop_asr.ui.dialogs.confirm import ask_yes_no
 from desktop_asr.ui.dialogs.connection_test import (

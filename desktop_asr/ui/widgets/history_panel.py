@@ -10,36 +10,23 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QDateTime,
     QEvent,
-    QLocale,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QPoint,
-    QSize,
     Qt,
     QThreadPool,
     QTimer,
     Signal,
 )
 from PySide6.QtGui import (
-    QAbstractTextDocumentLayout,
     QGuiApplication,
     QKeyEvent,
-    QPainter,
-    QPalette,
-    QTextDocument,
-    QTextOption,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -48,102 +35,35 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 from shiboken6 import Shiboken
 
-from desktop_asr.core.errors import InputError
-from desktop_asr.core.history import HistoryEntry, HistoryStore
-from desktop_asr.core.history_search import Snippet, parse_query
+from desktop_asr.errors import InputError
+from desktop_asr.stores.history.entry import HistoryEntry
+from desktop_asr.stores.history.search import Snippet, parse_query
+from desktop_asr.stores.history.store import HistoryStore
 from desktop_asr.ui.dialogs.confirm import ask_yes_no
 from desktop_asr.ui.widgets.error_details import ErrorPanel
+from desktop_asr.ui.widgets.history_rows import (
+    HTML_ROLE,
+    EntryDelegate,
+    can_rerun,
+    first_line,
+    format_time,
+    snippet_html,
+    source_name,
+)
 from desktop_asr.ui.widgets.transcript_view import format_duration
 from desktop_asr.ui.workers import run_in_background
 
 SEARCH_DELAY_MS = 150
 LIST_LIMIT = 200
-FIRST_LINE_CHARS = 200
 ID_ROLE = Qt.ItemDataRole.UserRole
-HTML_ROLE = Qt.ItemDataRole.UserRole + 1
 
 Row = tuple[HistoryEntry, Snippet | None]
-
-
-def format_time(moment: datetime, now: datetime | None = None) -> str:
-    """Local time, short: the time of day for today, else the date and time."""
-    local = QDateTime.fromMSecsSinceEpoch(round(moment.timestamp() * 1000))
-    today = (now or datetime.now().astimezone()).astimezone().date()
-    locale = QLocale()
-    if moment.astimezone().date() == today:
-        return locale.toString(local.time(), QLocale.FormatType.ShortFormat)
-    return locale.toString(local, QLocale.FormatType.ShortFormat)
-
-
-def snippet_html(snippet: Snippet) -> str:
-    """The snippet as HTML, escaped, with the matches in bold."""
-    out, pos = [], 0
-    for start, end in snippet.highlights:
-        out += [html.escape(snippet.text[pos:start]), "<b>",
-                html.escape(snippet.text[start:end]), "</b>"]
-        pos = end
-    out.append(html.escape(snippet.text[pos:]))
-    return "".join(out)
-
-
-def first_line(text: str) -> str:
-    lines = text.strip().splitlines()
-    line = lines[0] if lines else ""
-    return line if len(line) <= FIRST_LINE_CHARS else line[: FIRST_LINE_CHARS - 1] + "…"
-
-
-def can_rerun(entry: HistoryEntry) -> bool:
-    """A recording can be sent again only while its audio is kept."""
-    return entry.source_kind != "recording" or entry.audio_path is not None
-
-
-class _EntryDelegate(QStyledItemDelegate):
-    """Draws an item's HTML (two lines: facts, then text or snippet) without wrapping."""
-
-    def _document(self, option: QStyleOptionViewItem,
-                  index: QModelIndex | QPersistentModelIndex) -> QTextDocument:
-        doc = QTextDocument()
-        doc.setDefaultFont(option.font)
-        doc.setDocumentMargin(2)
-        text_option = QTextOption()
-        text_option.setWrapMode(QTextOption.WrapMode.NoWrap)
-        doc.setDefaultTextOption(text_option)
-        doc.setHtml(str(index.data(HTML_ROLE) or ""))
-        return doc
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        widget = opt.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
-        doc = self._document(opt, index)
-        context = QAbstractTextDocumentLayout.PaintContext()
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))
-        painter.save()
-        painter.translate(rect.topLeft())
-        painter.setClipRect(rect.translated(-rect.topLeft()))
-        doc.documentLayout().draw(painter, context)
-        painter.restore()
-
-    def sizeHint(self, option: QStyleOptionViewItem,
-                 index: QModelIndex | QPersistentModelIndex) -> QSize:
-        doc = self._document(option, index)
-        # Lines longer than the list are cut at its edge: no horizontal scrolling.
-        return QSize(100, int(doc.size().height()) + 2)
 
 
 class HistoryPanel(QWidget):
@@ -189,7 +109,7 @@ class HistoryPanel(QWidget):
         self.entry_list = QListWidget()
         self.entry_list.setAccessibleName(self.tr("Transcripts"))
         self.entry_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.entry_list.setItemDelegate(_EntryDelegate(self.entry_list))
+        self.entry_list.setItemDelegate(EntryDelegate(self.entry_list))
         self.entry_list.setUniformItemSizes(True)
         self.entry_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.entry_list.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -300,7 +220,7 @@ class HistoryPanel(QWidget):
         status = {"done": self.tr("Done"), "failed": self.tr("Failed"),
                   "pending": self.tr("Pending")}.get(entry.status, entry.status)
         facts = [format_time(entry.created_at), status, format_duration(entry.duration),
-                 entry.profile or "", _source_name(entry.source)]
+                 entry.profile or "", source_name(entry.source)]
         facts_line = " · ".join(f for f in facts if f)
         if snippet is not None and snippet.text:
             text_html, text_plain = snippet_html(snippet), snippet.text
@@ -385,7 +305,7 @@ class HistoryPanel(QWidget):
         if entry is None:
             return
         question = self.tr("Delete the transcript of {0}? A kept recording is deleted too. "
-                           "This cannot be undone.").format(_source_name(entry.source))
+                           "This cannot be undone.").format(source_name(entry.source))
         if not self.confirm(question):
             return
         self.error_panel.clear()
@@ -458,7 +378,3 @@ class HistoryPanel(QWidget):
                 self.delete_current()
                 return True
         return super().eventFilter(watched, event)
-
-
-def _source_name(source: str) -> str:
-    return source if "://" in source else (Path(source).name or source)

@@ -15,7 +15,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from desktop_asr.core.errors import AsrError, ConfigFileError
+from desktop_asr.errors import AsrError, ConfigFileError
 
 BUSY_TIMEOUT_S = 10.0  # how long a write waits for another process's write to finish
 

@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from desktop_asr.core.errors import InputError
+from desktop_asr.errors import InputError
 
 TRIGRAM = 3  # the shortest term the trigram index can find
 _TERM = re.compile(r'"([^"]+)"|(\S+)')

@@ -5,7 +5,7 @@ Threads: one HistoryStore may be shared between threads (the app creates it on t
 thread and uses it from a worker); each call holds a lock for its duration. Several
 processes (the app and a CLI run) may use the same file at once: WAL mode lets readers go
 on during a write, and a write waits up to ten seconds for another process's write.
-Schema, migrations and durability: history_schema.py. Query language: history_search.py.
+Schema, migrations and durability: schema.py. Query language: search.py.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from desktop_asr.core.errors import InputError, NotFoundError
-from desktop_asr.core.history_entry import (
+from desktop_asr.engine.transcript import Segment, Transcript
+from desktop_asr.errors import InputError, NotFoundError
+from desktop_asr.stores.history.entry import (
     COLUMNS,
     SOURCE_KINDS,
     STATUSES,
@@ -35,10 +36,9 @@ from desktop_asr.core.history_entry import (
     segments_json,
     utc_now,
 )
-from desktop_asr.core.history_schema import database_error, open_database
-from desktop_asr.core.history_search import make_snippet, parse_query, search_sql
-from desktop_asr.core.paths import data_dir
-from desktop_asr.core.transcript import Segment, Transcript
+from desktop_asr.stores.history.schema import database_error, open_database
+from desktop_asr.stores.history.search import make_snippet, parse_query, search_sql
+from desktop_asr.stores.paths import data_dir
 
 __all__ = ["HistoryEntry", "HistoryStore", "Retention", "SearchHit"]
 

@@ -1,0 +1,1 @@
+"""What the user keeps: profiles, API keys (keyring), vocabulary lists, history, settings."""
