@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,14 @@ def test_an_engine_module_importing_a_store_is_against_the_layers():
     module, target = "desktop_asr.engine.vocabulary", "desktop_asr.stores.vocabulary_files"
     assert target in graph[module]
     assert layer_of(target) not in ALLOWED[layer_of(module)]
+
+
+def test_the_readme_map_names_every_package_and_shared_module():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Development"):]
+    block = section[section.index("```"):].split("```")[1]
+    named = {m.group(1) for m in re.finditer(r"^  (\w+(?:\.py)?)/? ", block, re.M)}
+    packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    shared = {p.name for p in PACKAGE.glob("*.py")} - {"__init__.py", "__main__.py",
+                                                       "resources.py"}
+    assert named == packages | shared
