@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
+from desktop_asr.engine.plain_text import plain_line
 from desktop_asr.errors import AsrError
 
 
@@ -91,6 +92,7 @@ def default_controller() -> Any:
 def text_with_ending(text: str, ending: Ending | str) -> str:
     """The text to paste or type: a trailing space is added for ``Ending.SPACE`` (unless
     the text already ends with whitespace); a newline is a key press, see `send_enter`."""
+    text = plain_line(text)
     if Ending(ending) is Ending.SPACE and text and not text[-1].isspace():
         return text + " "
     return text
@@ -129,7 +131,7 @@ def type_text(text: str, controller: Any = None, *, ending: Ending | str = Endin
     """Type ``text`` key by key into the focused window (see the module doc for why
     paste is preferred), waiting ``interval`` seconds between characters."""
     controller = controller if controller is not None else default_controller()
-    text = text_with_ending(text, ending)
+    text = text_with_ending(plain_line(text), ending)  # never a control key from the text
     if interval <= 0:
         controller.type(text)
     else:

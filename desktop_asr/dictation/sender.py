@@ -16,6 +16,7 @@ from desktop_asr.dictation.vad import Pcm
 from desktop_asr.engine import audio
 from desktop_asr.engine.client import AsrClient, ServerConfig
 from desktop_asr.engine.correction import Corrector
+from desktop_asr.engine.plain_text import plain_line
 from desktop_asr.engine.requests import (
     build_chat_request,
     build_transcription_fields,
@@ -100,7 +101,7 @@ class ClientSender:
                 send_asr_options=settings.send_asr_options)
             reply = await client.transcribe(body, audio_seconds=seconds,
                                             forced_language=settings.language)
-        text = reply.text
+        text = plain_line(reply.text)  # server text: never a control character
         return self._corrector.apply(text) if self._corrector is not None else text
 
     async def aclose(self) -> None:

@@ -18,6 +18,7 @@ from desktop_asr.engine.chunking import DEFAULT_MAX_CHUNK_SECONDS, Chunk, ChunkP
 from desktop_asr.engine.client import AsrClient
 from desktop_asr.engine.correction import Corrector
 from desktop_asr.engine.download import Downloader
+from desktop_asr.engine.plain_text import plain_line
 from desktop_asr.engine.replies import AsrReply, is_context_echo
 from desktop_asr.engine.requests import (
     API_STYLES,
@@ -284,11 +285,14 @@ class TranscriptionJob:
         if context and is_context_echo(reply.text, context):
             # The model's answer to silence/unclear audio can be the context itself.
             reply = await self._send(client, piece, audio_seconds, "", index, start)
-        reply = replace(reply, text=self._correct(reply.text))
+        reply = replace(reply, text=self._correct(reply.text), language=plain_line(reply.language))
         self._emit(PartialText(index, start, reply.text, done=True))
         return reply
 
     def _correct(self, text: str) -> str:
+        """Server text as one plain line (never a control character: see plain_text.py),
+        then post-corrected with the vocabulary."""
+        text = plain_line(text)
         if self._corrector is None:
             return text
         return self._corrector.apply(text)

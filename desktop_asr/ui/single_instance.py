@@ -18,7 +18,9 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import stat
 import sys
+import tempfile
 from collections.abc import Mapping
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -35,12 +37,15 @@ _UNKNOWN = b"unknown\n"
 
 
 def server_name(name: str | None = None, environ: Mapping[str, str] | None = None) -> str:
-    """The local socket name for this user.
+    """The local socket name for this user; "" when there is no private place for it.
 
     ``name`` wins, then $DESKTOP_ASR_INSTANCE_NAME. Otherwise, on Linux with a per-user
-    runtime directory ($XDG_RUNTIME_DIR, private to the user), a socket in it; elsewhere a
-    name that includes the user id or user name, since the socket (or Windows pipe) lives
-    in a place all users share.
+    runtime directory ($XDG_RUNTIME_DIR, private to the user), a socket in it; on other
+    Unix systems but macOS (or Linux without a runtime directory), a socket in a folder of
+    our own in the temporary folder, made private (0700) and checked to be ours: a socket
+    lying in the shared /tmp could be taken first by another user. On macOS (the
+    temporary folder is the user's own) and Windows, a name that includes the user id or
+    user name.
     """
     if name:
         return name
@@ -51,6 +56,9 @@ def server_name(name: str | None = None, environ: Mapping[str, str] | None = Non
     runtime_dir = env.get("XDG_RUNTIME_DIR", "")
     if sys.platform.startswith("linux") and runtime_dir and os.path.isdir(runtime_dir):
         return os.path.join(runtime_dir, "desktop-asr.sock")
+    if os.name == "posix" and sys.platform != "darwin":
+        folder = private_folder(tempfile.gettempdir())
+        return os.path.join(folder, "desktop-asr.sock") if folder else ""
     if hasattr(os, "getuid"):
         user = str(os.getuid())
     else:
@@ -59,6 +67,27 @@ def server_name(name: str | None = None, environ: Mapping[str, str] | None = Non
         except Exception:  # no user name in the environment: still one name per machine
             user = "user"
     return "desktop-asr-" + re.sub(r"[^A-Za-z0-9_.-]", "_", user)
+
+
+def private_folder(parent: str) -> str:
+    """``parent``/desktop-asr-<uid>, made if missing, when it is a real folder of this user
+    that no one else may enter; "" otherwise (someone else made it first, or it is a link:
+    using it would let them answer in the app's place)."""
+    path = os.path.join(parent, f"desktop-asr-{os.getuid()}")
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return ""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return ""
+    if (not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid()
+            or info.st_mode & 0o077):
+        return ""
+    return path
 
 
 def send_command(command: str, name: str | None = None,
@@ -70,9 +99,12 @@ def send_command(command: str, name: str | None = None,
     """
     if command not in COMMANDS:
         raise ValueError(f"unknown command {command!r}; expected one of {COMMANDS}")
+    target = server_name(name)
+    if not target:
+        return False
     socket = QLocalSocket()
     try:
-        socket.connectToServer(server_name(name))
+        socket.connectToServer(target)
         if not socket.waitForConnected(timeout_ms):
             return False
         socket.write(command.encode("utf-8") + b"\n")
@@ -90,9 +122,12 @@ def send_command(command: str, name: str | None = None,
 
 def is_running(name: str | None = None, timeout_ms: int = 500) -> bool:
     """True if an instance accepts connections on ``name`` (it is sent nothing)."""
+    target = server_name(name)
+    if not target:
+        return False
     socket = QLocalSocket()
     try:
-        socket.connectToServer(server_name(name))
+        socket.connectToServer(target)
         return bool(socket.waitForConnected(timeout_ms))
     finally:
         socket.abort()
@@ -132,6 +167,11 @@ class InstanceServer(QObject):
         """
         if self._server.isListening():
             return True
+        if not self.name:
+            print("desktop-asr: warning: no private folder for the app's socket (the "
+                  f"temporary folder's desktop-asr-{os.getuid()} is not this user's own); "
+                  "running without the single-instance check", file=sys.stderr)
+            return False
         if self._listen():
             return True
         if self._server.serverError() != QAbstractSocket.SocketError.AddressInUseError:

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from desktop_asr.dictation.keystrokes import send_paste, text_with_ending, type_text
+from desktop_asr.engine.plain_text import plain_line
 from desktop_asr.stores.app_settings import AppSettings
 from desktop_asr.ui.clipboard_guard import ClipboardGuard
 
@@ -30,6 +31,10 @@ class TextDelivery(QObject):
         self.modifiers_released = modifiers_released
 
     def deliver(self, text: str, settings: AppSettings) -> None:
+        """Deliver ``text`` as one plain line (a server's line breaks, escapes and bidi
+        controls are never typed or pasted: see plain_text.py); only the ending the user
+        chose may add an Enter."""
+        text = plain_line(text)
         output, ending = settings.dictation_output, settings.dictation_ending
         if output == "clipboard":
             self.guard.put_text(text_with_ending(text, ending)

@@ -210,6 +210,27 @@ def test_type_text_types_ascii_key_by_key(x_display, desk):
         driver.close()
 
 
+# A hostile server's "transcript": line breaks that would run a command in a focused
+# terminal, an escape sequence, a bell, a tab and a bidi override.
+# (Typing key by key is for Latin text: see keystrokes.py.)
+HOSTILE = "echo hi\r\nrm -rf ~\n\x1b[31mred\x07\tend \u202eevil"
+
+
+@pytest.mark.parametrize(("mode", "text", "delivered"), [
+    ("paste", HOSTILE.replace("red", "红色"), "echo hi rm -rf ~ [31m红色 end evil"),
+    ("type", HOSTILE, "echo hi rm -rf ~ [31mred end evil"),
+])
+def test_hostile_text_arrives_as_one_plain_line(x_display, desk, mode, text, delivered):
+    target, _ = desk
+    driver = Driver(x_display, mode, text, "none")
+    try:
+        driver.report()
+        wait_until(lambda: target.text() == delivered, f"the {mode}d text")
+        assert "\n" not in target.text()  # no Enter reached the window
+    finally:
+        driver.close()
+
+
 def make_png(folder: Path) -> bytes:
     """A small PNG made by a separate Qt process (this one may be offscreen or Qt-less)."""
     path = folder / "picture.png"

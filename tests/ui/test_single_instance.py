@@ -12,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -218,12 +219,53 @@ def test_the_name_is_per_user_and_can_be_overridden(tmp_path: Path) -> None:
     assert server_name("given") == "given"
     assert server_name(None, {NAME_ENV: "from-env"}) == "from-env"
     assert server_name("given", {NAME_ENV: "from-env"}) == "given"
-    default = server_name(None, {})
-    assert default.startswith("desktop-asr-")
-    if hasattr(os, "getuid"):
-        assert default == f"desktop-asr-{os.getuid()}"
-        if sys.platform.startswith("linux"):
-            runtime = server_name(None, {"XDG_RUNTIME_DIR": str(tmp_path)})
-            assert runtime == str(tmp_path / "desktop-asr.sock")
-            missing = server_name(None, {"XDG_RUNTIME_DIR": str(tmp_path / "gone")})
-            assert missing == default
+    if sys.platform.startswith("linux"):
+        runtime = server_name(None, {"XDG_RUNTIME_DIR": str(tmp_path)})
+        assert runtime == str(tmp_path / "desktop-asr.sock")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux socket folders")
+def test_without_a_runtime_folder_the_socket_is_in_a_private_folder_of_ours(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    name = server_name(None, {"XDG_RUNTIME_DIR": str(tmp_path / "gone")})
+    folder = tmp_path / f"desktop-asr-{os.getuid()}"
+    assert name == str(folder / "desktop-asr.sock")
+    info = folder.lstat()
+    assert info.st_uid == os.getuid()
+    assert info.st_mode & 0o777 == 0o700
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux socket folders")
+@pytest.mark.parametrize("squat", ["shared folder", "another user's", "link", "file"])
+def test_a_socket_folder_someone_else_could_enter_is_not_used(
+        qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, squat: str) -> None:
+    """In a shared /tmp another user can make desktop-asr-<uid> first (a folder open to them,
+    or a link to a folder of theirs) and answer in the app's place: the app then neither
+    sends its commands there nor listens there."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.delenv(NAME_ENV)
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    folder = tmp_path / f"desktop-asr-{os.getuid()}"
+    if squat == "shared folder":
+        folder.mkdir(mode=0o777)
+        folder.chmod(0o777)
+    elif squat == "another user's":
+        if os.getuid() != 0:
+            pytest.skip("only root can give a folder to another user")
+        folder.mkdir(mode=0o700)
+        os.chown(folder, 65534, 65534)  # nobody
+    elif squat == "link":
+        elsewhere = tmp_path / "theirs"
+        elsewhere.mkdir(mode=0o700)
+        folder.symlink_to(elsewhere)
+    else:
+        folder.write_text("")
+    assert server_name() == ""
+    assert send_command("show") is False
+    server = InstanceServer()
+    try:
+        assert not server.listen()
+    finally:
+        server.close()
+    assert not (folder / "desktop-asr.sock").exists()
