@@ -69,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from desktop_asr.ui.app import run_app
 
             return run_app(args_list)
+        from desktop_asr.cli.terminal import guard_terminal_streams
+
+        guard_terminal_streams()  # nothing printed can drive the terminal
         parser = build_parser()
         args = parser.parse_args(args_list)
         if args.remote is not None:

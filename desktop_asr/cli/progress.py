@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
+from desktop_asr.cli.terminal import raw_stream, terminal_safe
 from desktop_asr.engine.transcribe import JobEvent, JobProgress, PartialText
 from desktop_asr.engine.transcript import join_texts
 
@@ -16,8 +17,8 @@ class ProgressBar:
     width = 28
 
     def __init__(self, out: TextIO, name: str) -> None:
-        self.out = out
-        self.name = name
+        self.out = raw_stream(out)  # it writes its own CR and "erase line" codes...
+        self.name = terminal_safe(name)  # ...and nothing else a terminal acts on
         self.shown = False
         self.started = time.monotonic()
 
@@ -67,7 +68,7 @@ class StreamPrinter:
         self.finished: set[int] = set()
         self.head = 0  # the chunk being written
         self.written = 0  # characters of the head chunk already written
-        self.last = ""  # everything written so far, to choose the separator
+        self.last = ""  # the last character written, to choose the separator
 
     def handle(self, event: JobEvent) -> None:
         if not isinstance(event, PartialText):
@@ -83,10 +84,10 @@ class StreamPrinter:
             new = text[self.written :] if text.startswith(text[: self.written]) else ""
             if new:
                 if self.written == 0:
-                    new = join_texts([self.last[-1:], new])[len(self.last[-1:]) :]
+                    new = join_texts([self.last, new])[len(self.last) :]
                 self.out.write(new)
                 self.out.flush()
-                self.last += new
+                self.last = new[-1:] or self.last
                 self.written = len(text)
             if self.head not in self.finished:
                 return
