@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from desktop_asr.engine import audio
+from desktop_asr.engine.chunk_results import ChunkKey, ChunkResults, source_fingerprint
 from desktop_asr.engine.chunking import DEFAULT_MAX_CHUNK_SECONDS, Chunk, ChunkPlanner, split_chunk
 from desktop_asr.engine.client import AsrClient
 from desktop_asr.engine.correction import Corrector
@@ -28,7 +29,7 @@ from desktop_asr.engine.requests import (
     data_url,
     upload_filename,
 )
-from desktop_asr.engine.transcript import Segment, Transcript
+from desktop_asr.engine.transcript import Segment, Transcript, join_texts
 from desktop_asr.engine.vocabulary import VocabularyEntry, context_text
 from desktop_asr.errors import AsrError, AudioTooLongError, CancelledError
 
@@ -106,6 +107,10 @@ JobEvent = JobProgress | PartialText
 Listener = Callable[[JobEvent], None]
 
 
+def _key(chunk: Chunk) -> ChunkKey:
+    return (chunk.start, int(chunk.samples.size))
+
+
 def is_url(source: str | Path) -> bool:
     return isinstance(source, str) and source.lower().startswith(("http://", "https://"))
 
@@ -120,6 +125,9 @@ class TranscriptionJob:
     listener: Listener | None = None
     limiter: asyncio.Semaphore | None = None  # shared between jobs, else per job
     downloader: Downloader | None = None  # for URL sources with the inline transport
+    # Chunks already transcribed by an earlier try of the same file: they are not sent
+    # again, and the chunks this job finishes are added (see chunk_results.py).
+    resume: ChunkResults | None = None
 
     def __post_init__(self) -> None:
         self._cancelled = threading.Event()
@@ -202,6 +210,9 @@ class TranscriptionJob:
 
     async def _run_file(self, client: AsrClient, path: Path, *,
                         name: str | None = None) -> Transcript:
+        if self.resume is not None:
+            same = replace(self._settings, concurrency=1, stream=False)
+            self.resume.start(await asyncio.to_thread(source_fingerprint, path, repr(same)))
         limiter = self.limiter or asyncio.Semaphore(max(1, self.settings.concurrency))
         chunk_iter: Iterator[Chunk] = self._planner.chunks(audio.decode_pcm(path))
         tasks: set[asyncio.Task[list[Segment]]] = set()
@@ -218,6 +229,9 @@ class TranscriptionJob:
                 chunk, payload = prepared
                 produced += 1
                 total_samples += chunk.samples.size
+                if payload is None:  # transcribed by an earlier try
+                    results.extend(self._reuse(chunk))
+                    continue
                 await limiter.acquire()
                 task = asyncio.create_task(self._chunk(client, chunk, payload))
                 task.add_done_callback(lambda _t: limiter.release())
@@ -244,14 +258,29 @@ class TranscriptionJob:
             tasks.discard(task)
             results.extend(task.result())  # re-raises the chunk's error
 
-    def _next_prepared(self, chunks: Iterator[Chunk]) -> tuple[Chunk, bytes] | None:
+    def _next_prepared(self, chunks: Iterator[Chunk]) -> tuple[Chunk, bytes | None] | None:
+        """The next chunk and its encoded audio (None: its text is kept from earlier)."""
         chunk = next(chunks, None)
         if chunk is None:
             return None
+        if self.resume is not None and self.resume.get(_key(chunk)) is not None:
+            return chunk, None
         return chunk, audio.encode(chunk.padded(), self.settings.audio_format)
+
+    def _reuse(self, chunk: Chunk) -> tuple[Segment, ...]:
+        assert self.resume is not None
+        segments = self.resume.get(_key(chunk)) or ()
+        self._emit(PartialText(chunk.index, chunk.start_seconds,
+                               join_texts(s.text for s in segments), done=True))
+        self._chunks_done += 1
+        self._seconds_done += chunk.duration
+        self._emit_progress()
+        return segments
 
     async def _chunk(self, client: AsrClient, chunk: Chunk, payload: bytes) -> list[Segment]:
         segments = await self._piece(client, chunk, payload)
+        if self.resume is not None:
+            self.resume.add(_key(chunk), segments)
         self._chunks_done += 1
         self._seconds_done += chunk.duration
         self._emit_progress()
