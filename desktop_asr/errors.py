@@ -1,21 +1,93 @@
-"""Typed errors of the core. Every message is written for the user, in words."""
+"""Typed errors of the core. Every message is written for the user, in words.
+
+Secrets never reach a message: every AsrError's message and details pass through
+``scrub``, which hides the API keys registered with ``register_secret`` (the stores register
+every key they hand out), any ``Authorization``/``Bearer`` value and the user-info of URLs.
+Code that turns an arbitrary exception into text for the user calls ``scrub`` itself.
+"""
 
 from __future__ import annotations
+
+import re
+import threading
+
+HIDDEN = "<hidden>"
+# Shorter values would hide ordinary words (a key that short is no secret anyway; the
+# Authorization and Bearer patterns still hide it where it is sent).
+MIN_SECRET_LENGTH = 8
+_secrets: set[str] = set()
+_secrets_lock = threading.Lock()
+_AUTH_SCHEME = r"(?:bearer|basic|digest|token|negotiate)"
+_PATTERNS = (
+    # Authorization: Bearer x / 'authorization': 'x' / b'Authorization', b'Basic x'
+    (re.compile(r"""(?i)(\b(?:proxy-)?authorization\b['"]?\s*[:=,]\s*(?:b?['"])?\s*)"""
+                rf"(?:({_AUTH_SCHEME})\s+)?([^\s'\",;}}\])]+)"),
+     lambda m: f"{m[1]}{m[2] + ' ' if m[2] else ''}{HIDDEN}"),
+    # Bearer x (e.g. httpx's "Illegal header value b'Bearer x'")
+    (re.compile(r"(?i)\b(bearer)\s+(?!<hidden>)[^\s'\",;]+"), lambda m: f"{m[1]} {HIDDEN}"),
+    # http://user:password@host
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]+@"), lambda m: f"{m[1]}{HIDDEN}@"),
+)
+
+
+def register_secret(value: str | None) -> None:
+    """Hide ``value`` from every message and details from now on (in this process)."""
+    if not value:
+        return
+    forms = {value, value.strip(), repr(value)[1:-1], repr(value.encode("utf-8"))[2:-1]}
+    with _secrets_lock:
+        _secrets.update(f for f in forms if len(f.strip()) >= MIN_SECRET_LENGTH)
+
+
+def scrub(text: str) -> str:
+    """``text`` without registered secrets, Authorization/Bearer values or URL user-info."""
+    if not text:
+        return text
+    with _secrets_lock:
+        known = sorted(_secrets, key=len, reverse=True)
+    for secret in known:
+        if secret in text:
+            text = text.replace(secret, HIDDEN)
+    for pattern, hide in _PATTERNS:
+        text = pattern.sub(hide, text)
+    return text
 
 
 class AsrError(Exception):
     """Base of every error the core raises on purpose.
 
     ``str(error)`` is a complete sentence a user can act on; ``details`` holds what a
-    "Details" expander may show (the server's raw answer, the original exception).
+    "Details" expander may show (the server's raw answer, the original exception). Both
+    are scrubbed (see ``scrub``) when set and again when read.
     """
 
     retryable = False
 
     def __init__(self, message: str, *, details: str = "") -> None:
+        message = scrub(message)
         super().__init__(message)
-        self.message = message
-        self.details = details
+        self._message = message
+        self._details = scrub(details)
+
+    @property
+    def message(self) -> str:
+        return scrub(self._message)
+
+    @message.setter
+    def message(self, value: str) -> None:
+        self._message = scrub(value)
+        self.args = (self._message,)
+
+    @property
+    def details(self) -> str:
+        return scrub(self._details)
+
+    @details.setter
+    def details(self, value: str) -> None:
+        self._details = scrub(value)
+
+    def __str__(self) -> str:
+        return scrub(super().__str__())
 
 
 # --- input -----------------------------------------------------------------------------

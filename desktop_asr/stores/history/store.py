@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop_asr.engine.transcript import Segment, Transcript
-from desktop_asr.errors import InputError, NotFoundError
+from desktop_asr.errors import InputError, NotFoundError, scrub
+from desktop_asr.stores.credentials import public_url
 from desktop_asr.stores.history.entry import (
     COLUMNS,
     SOURCE_KINDS,
@@ -95,7 +96,7 @@ class HistoryStore:
              segments_json(transcript.segments), profile))
 
     def mark_failed(self, entry_id: int, reason: str) -> None:
-        self._update(entry_id, "status = 'failed', error = ?", (reason,))
+        self._update(entry_id, "status = 'failed', error = ?", (scrub(reason),))
 
     def update_text(self, entry_id: int, text: str) -> None:
         """The user edited the transcript. The edited words can no longer be matched to
@@ -280,6 +281,8 @@ class HistoryStore:
                 transcript: Transcript | None = None, error: str = "",
                 audio_path: Path | None = None) -> int:
         _check(kind, SOURCE_KINDS, "source kind")
+        # Never a key, password or URL token in the file (the URL's query is not kept).
+        source, error = (public_url(source) if kind == "url" else source), scrub(error)
         t = transcript or Transcript(source=source, text="", language="", duration=None)
         with self._guard():
             cursor = self._conn.execute(
