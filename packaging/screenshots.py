@@ -132,10 +132,10 @@ def take(lang: str, out: Path) -> int:
 
 
 def fill_stores(server: str, home: Path, lang: str) -> None:
-    from desktop_asr.engine.vocabulary import VocabularyEntry, VocabularyList
     from desktop_asr.stores.profile_store import ProfileStore
     from desktop_asr.stores.profiles import Profile
     from desktop_asr.stores.vocabulary_store import VocabularyStore
+    from desktop_asr.text.vocabulary import VocabularyEntry, VocabularyList
 
     config = home / "config" / "desktop-asr"
     vocabulary = VocabularyStore(config / "vocabulary.json")

@@ -21,8 +21,8 @@ import random
 import sys
 from pathlib import Path
 
-from desktop_asr.engine.transcript import Segment, Transcript
 from desktop_asr.stores.history.store import HistoryStore
+from desktop_asr.text.transcript import Segment, Transcript
 
 TEXT_CHARS = 60_000
 MAX_ENTRIES = 500

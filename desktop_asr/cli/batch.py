@@ -12,12 +12,12 @@ from urllib.parse import urlsplit
 
 from desktop_asr.cli.progress import ProgressBar, StreamPrinter
 from desktop_asr.engine.client import AsrClient
-from desktop_asr.engine.export import EXTENSIONS, export
 from desktop_asr.engine.transcribe import JobEvent, TranscriptionJob, TranscriptionSettings, is_url
-from desktop_asr.engine.transcript import Transcript
 from desktop_asr.errors import AsrError
 from desktop_asr.stores.history.store import HistoryStore
 from desktop_asr.stores.run_plan import RunPlan
+from desktop_asr.text.export import EXTENSIONS, export
+from desktop_asr.text.transcript import Transcript
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from desktop_asr.cli.common import fail
-from desktop_asr.engine.export import FORMATS, export
 from desktop_asr.errors import AsrError
 from desktop_asr.stores.history.entry import HistoryEntry, Retention
 from desktop_asr.stores.history.search import Snippet, parse_query
 from desktop_asr.stores.history.store import HistoryStore
+from desktop_asr.text.export import FORMATS, export
 
 LIST_LIMIT = 20
 SUMMARY_CHARS = 60

@@ -8,7 +8,7 @@ from typing import TextIO
 
 from desktop_asr.cli.terminal import raw_stream, terminal_safe
 from desktop_asr.engine.transcribe import JobEvent, JobProgress, PartialText
-from desktop_asr.engine.transcript import join_texts
+from desktop_asr.text.transcript import join_texts
 
 
 class ProgressBar:

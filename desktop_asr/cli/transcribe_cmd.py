@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_asr.engine.export import FORMATS
+from desktop_asr.text.export import FORMATS
 
 API_STYLES = ("chat", "transcriptions")
 TRANSPORTS = ("inline", "url")
@@ -142,10 +142,10 @@ def run_with_history(plan: Any, inputs: list[Any], output: Any, *, keep: bool = 
 
 def _plan(args: argparse.Namespace) -> Any:
     """The RunPlan of these options (UsageError for a bad option value)."""
-    from desktop_asr.engine.vocabulary import VocabularyEntry, dedupe
     from desktop_asr.errors import AsrError
     from desktop_asr.stores.run_plan import RunOptions, Stores, plan_run
     from desktop_asr.stores.vocabulary_files import read_vocabulary_file
+    from desktop_asr.text.vocabulary import VocabularyEntry, dedupe
 
     vocabulary: list[VocabularyEntry] = []
     for path in args.vocab:
@@ -154,7 +154,7 @@ def _plan(args: argparse.Namespace) -> Any:
         except AsrError as exc:
             raise UsageError(f"--vocab: {exc}") from None
     from desktop_asr.engine.client import normalize_base_url
-    from desktop_asr.engine.languages import resolve_language
+    from desktop_asr.text.languages import resolve_language
 
     if args.server is not None:
         try:

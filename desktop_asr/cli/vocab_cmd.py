@@ -9,10 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop_asr.engine.vocabulary import VocabularyEntry, VocabularyList, make_entry
 from desktop_asr.errors import AsrError, NotFoundError
 from desktop_asr.stores.vocabulary_files import FORMATS, export_vocabulary, import_vocabulary
 from desktop_asr.stores.vocabulary_store import VocabularyStore
+from desktop_asr.text.vocabulary import VocabularyEntry, VocabularyList, make_entry
 
 
 def add_parser(commands: Any) -> None:

@@ -33,8 +33,8 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
-from desktop_asr.engine.plain_text import plain_line
 from desktop_asr.errors import AsrError
+from desktop_asr.text.plain_text import plain_line
 
 
 class PasteShortcut(str, Enum):

@@ -4,8 +4,8 @@ end of the text dictated so far, within the context budget of core/vocabulary.py
 from __future__ import annotations
 
 from desktop_asr.engine.replies import is_context_echo
-from desktop_asr.engine.transcript import _is_cjk
-from desktop_asr.engine.vocabulary import DEFAULT_CONTEXT_BUDGET
+from desktop_asr.text.transcript import _is_cjk
+from desktop_asr.text.vocabulary import DEFAULT_CONTEXT_BUDGET
 
 # The text before a phrase helps the model with names and topic; a few sentences are
 # enough, and a longer context makes an echo on unclear audio likelier (PROTOCOL.md).

@@ -15,8 +15,6 @@ from typing import Protocol
 from desktop_asr.dictation.vad import Pcm
 from desktop_asr.engine import audio
 from desktop_asr.engine.client import AsrClient, ServerConfig
-from desktop_asr.engine.correction import Corrector
-from desktop_asr.engine.plain_text import plain_line
 from desktop_asr.engine.requests import (
     build_chat_request,
     build_transcription_fields,
@@ -25,6 +23,8 @@ from desktop_asr.engine.requests import (
 )
 from desktop_asr.engine.transcribe import TranscriptionSettings
 from desktop_asr.errors import AsrError
+from desktop_asr.text.correction import Corrector
+from desktop_asr.text.plain_text import plain_line
 
 
 class PhraseSender(Protocol):

@@ -40,9 +40,9 @@ from desktop_asr.dictation.phrase_context import (
 from desktop_asr.dictation.phrases import Phrase, PhraseCutter, PhraseSettings, pad
 from desktop_asr.dictation.sender import PhraseSender
 from desktop_asr.dictation.vad import SAMPLE_RATE, AutoStop, Pcm, VadSettings
-from desktop_asr.engine.transcript import join_texts
-from desktop_asr.engine.vocabulary import DEFAULT_CONTEXT_BUDGET
 from desktop_asr.errors import AsrError, CancelledError
+from desktop_asr.text.transcript import join_texts
+from desktop_asr.text.vocabulary import DEFAULT_CONTEXT_BUDGET
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from desktop_asr.engine.plain_text import plain_line
-from desktop_asr.engine.transcript import Segment
+from desktop_asr.text.plain_text import plain_line
+from desktop_asr.text.transcript import Segment
 
 ChunkKey = tuple[int, int]  # (first sample, number of samples)
 

@@ -11,7 +11,6 @@ import numpy as np
 
 from desktop_asr.engine import audio
 from desktop_asr.engine.client import AsrClient, RetryPolicy, ServerConfig, normalize_base_url
-from desktop_asr.engine.languages import resolve_language
 from desktop_asr.engine.replies import AsrReply
 from desktop_asr.engine.requests import (
     API_STYLES,
@@ -21,6 +20,7 @@ from desktop_asr.engine.requests import (
     upload_filename,
 )
 from desktop_asr.errors import InputError, ModelNotFoundError, ServerError
+from desktop_asr.text.languages import resolve_language
 
 # The check must answer fast: the caller's timeouts, capped at these.
 CHECK_CONNECT_TIMEOUT = 5.0

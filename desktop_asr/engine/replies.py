@@ -11,7 +11,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop_asr.engine.languages import _LANGUAGES, normalize_language_name
 from desktop_asr.engine.requests import ASR_TEXT_TAG
 from desktop_asr.errors import (
     AsrError,
@@ -22,6 +21,7 @@ from desktop_asr.errors import (
     RetryableServerError,
     ServerError,
 )
+from desktop_asr.text.languages import _LANGUAGES, normalize_language_name
 
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 

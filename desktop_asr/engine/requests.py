@@ -8,8 +8,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from desktop_asr.engine.languages import _LANGUAGES
-from desktop_asr.engine.vocabulary import VocabularyEntry
+from desktop_asr.text.languages import _LANGUAGES
+from desktop_asr.text.vocabulary import VocabularyEntry
 
 ASR_TEXT_TAG = "<asr_text>"
 DEFAULT_MAX_TOKENS = 4096

@@ -17,9 +17,7 @@ from desktop_asr.engine import audio
 from desktop_asr.engine.chunk_results import ChunkKey, ChunkResults, source_fingerprint
 from desktop_asr.engine.chunking import DEFAULT_MAX_CHUNK_SECONDS, Chunk, ChunkPlanner, split_chunk
 from desktop_asr.engine.client import AsrClient
-from desktop_asr.engine.correction import Corrector
 from desktop_asr.engine.download import Downloader
-from desktop_asr.engine.plain_text import plain_line
 from desktop_asr.engine.replies import AsrReply, is_context_echo
 from desktop_asr.engine.requests import (
     API_STYLES,
@@ -29,9 +27,11 @@ from desktop_asr.engine.requests import (
     data_url,
     upload_filename,
 )
-from desktop_asr.engine.transcript import Segment, Transcript, join_texts
-from desktop_asr.engine.vocabulary import VocabularyEntry, context_text
 from desktop_asr.errors import AsrError, AudioTooLongError, CancelledError
+from desktop_asr.text.correction import Corrector
+from desktop_asr.text.plain_text import plain_line
+from desktop_asr.text.transcript import Segment, Transcript, join_texts
+from desktop_asr.text.vocabulary import VocabularyEntry, context_text
 
 TRANSPORTS = ("inline", "url")
 

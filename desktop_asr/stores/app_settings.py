@@ -19,7 +19,6 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from desktop_asr.engine import export
 from desktop_asr.errors import ConfigFileError, InputError
 from desktop_asr.stores.jsonfile import (
     backup,
@@ -31,6 +30,7 @@ from desktop_asr.stores.jsonfile import (
     write_json,
 )
 from desktop_asr.stores.paths import config_dir
+from desktop_asr.text import export
 
 SCHEMA_VERSION = 1
 INTERFACE_LANGUAGES = ("system", "en", "zh_CN")

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from desktop_asr.engine.client import ServerConfig, normalize_base_url
-from desktop_asr.engine.languages import resolve_language
 from desktop_asr.errors import ConfigFileError, InputError
 from desktop_asr.stores.jsonfile import (
     json_flag,
@@ -24,6 +23,7 @@ from desktop_asr.stores.jsonfile import (
     json_text,
     json_whole,
 )
+from desktop_asr.text.languages import resolve_language
 
 SCHEMA_VERSION = 1
 API_STYLES = ("chat", "transcriptions")

@@ -9,14 +9,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from desktop_asr.engine.client import ServerConfig, normalize_base_url
-from desktop_asr.engine.languages import resolve_language
 from desktop_asr.engine.transcribe import TranscriptionSettings
-from desktop_asr.engine.vocabulary import VocabularyEntry, build_context, dedupe
 from desktop_asr.errors import InputError
 from desktop_asr.stores.profile_store import ProfileStore
 from desktop_asr.stores.profiles import Profile
 from desktop_asr.stores.secrets import SecretStore, resolve_api_key
 from desktop_asr.stores.vocabulary_store import VocabularyStore
+from desktop_asr.text.languages import resolve_language
+from desktop_asr.text.vocabulary import VocabularyEntry, build_context, dedupe
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from desktop_asr.engine.vocabulary import VocabularyEntry
 from desktop_asr.stores.vocabulary_formats import EntryCollector, escape
+from desktop_asr.text.vocabulary import VocabularyEntry
 
 CAPSWRITER_HEADER = "# CapsWriter-Offline hot words"
 
@@ -97,5 +97,3 @@ def render_capswriter(entries: Sequence[VocabularyEntry]) -> str:
 
 def _regex_escape(text: str) -> str:
     return escape(text, lambda t, i: t[i] in _REGEX_SPECIAL)
-
-

@@ -26,7 +26,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop_asr.engine.vocabulary import VocabularyEntry, make_entry
 from desktop_asr.errors import InputError
 from desktop_asr.stores.vocabulary_capswriter import (
     CAPSWRITER_HEADER,
@@ -44,6 +43,7 @@ from desktop_asr.stores.vocabulary_formats import (
     render_json,
     render_txt,
 )
+from desktop_asr.text.vocabulary import VocabularyEntry, make_entry
 
 FORMATS = ("csv", "json", "txt", "capswriter")
 _EXTENSIONS = {".csv": "csv", ".json": "json", ".txt": "txt", ".text": "txt"}

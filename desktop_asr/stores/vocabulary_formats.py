@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_asr.engine.vocabulary import VocabularyEntry, make_entry, merge_entries
 from desktop_asr.errors import InputError
+from desktop_asr.text.vocabulary import VocabularyEntry, make_entry, merge_entries
 
 TXT_HEADER = "# desktop-asr vocabulary"
 
@@ -280,5 +280,3 @@ def json_lines(text: str, max_depth: int = 4) -> dict[tuple[str | int, ...], int
 
 def render_json(entries: Sequence[VocabularyEntry]) -> str:
     return json.dumps([e.as_seed_dict() for e in entries], ensure_ascii=False, indent=2) + "\n"
-
-

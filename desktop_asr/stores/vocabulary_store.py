@@ -16,17 +16,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
-from desktop_asr.engine.vocabulary import (
+from desktop_asr.errors import ConfigFileError, InputError, NotFoundError
+from desktop_asr.stores.jsonfile import backup, read_json, write_json
+from desktop_asr.stores.paths import config_dir
+from desktop_asr.stores.vocabulary_formats import json_lines
+from desktop_asr.text.vocabulary import (
     VocabularyEntry,
     VocabularyList,
     dedupe,
     make_entry,
     merge_entries,
 )
-from desktop_asr.errors import ConfigFileError, InputError, NotFoundError
-from desktop_asr.stores.jsonfile import backup, read_json, write_json
-from desktop_asr.stores.paths import config_dir
-from desktop_asr.stores.vocabulary_formats import json_lines
 
 SCHEMA_VERSION = 1
 MAX_NAME_LENGTH = 80

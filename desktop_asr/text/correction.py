@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
-from desktop_asr.engine.vocabulary import VocabularyEntry
+from desktop_asr.text.vocabulary import VocabularyEntry
 
 _HAN_CHARS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _CJK_CHARS = _HAN_CHARS + "\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\uac00-\ud7af"

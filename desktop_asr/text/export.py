@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Callable
 
-from desktop_asr.engine.transcript import Segment, Transcript
+from desktop_asr.text.transcript import Segment, Transcript
 
 FORMATS = ("text", "json", "srt", "vtt", "md")
 EXTENSIONS = {"text": "txt", "json": "json", "srt": "srt", "vtt": "vtt", "md": "md"}
@@ -127,6 +127,3 @@ def export(t: Transcript, fmt: str) -> str:
         return EXPORTERS[fmt](t)
     except KeyError:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}") from None
-
-
-

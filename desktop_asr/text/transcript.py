@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from desktop_asr.engine.languages import merge_languages
+from desktop_asr.text.languages import merge_languages
 
 
 @dataclass(frozen=True)

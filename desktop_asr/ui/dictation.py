@@ -20,10 +20,10 @@ from desktop_asr.dictation.chinese import convert_chinese
 from desktop_asr.dictation.sender import ClientSender
 from desktop_asr.dictation.session import DictationResult, DictationSession
 from desktop_asr.dictation.vad import AutoStop
-from desktop_asr.engine.transcript import Segment, Transcript
 from desktop_asr.errors import AsrError
 from desktop_asr.stores.app_settings import AppSettings
 from desktop_asr.stores.run_plan import plan_run
+from desktop_asr.text.transcript import Segment, Transcript
 from desktop_asr.ui.controller import AppController
 from desktop_asr.ui.workers import run_in_background
 

@@ -10,8 +10,8 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from desktop_asr.dictation.keystrokes import send_paste, text_with_ending, type_text
-from desktop_asr.engine.plain_text import plain_line
 from desktop_asr.stores.app_settings import AppSettings
+from desktop_asr.text.plain_text import plain_line
 from desktop_asr.ui.clipboard_guard import ClipboardGuard
 
 ModifiersReleased = Callable[[float], bool]  # wait up to N seconds for held keys to go up

@@ -21,10 +21,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_asr.engine.client import AsrClient
 from desktop_asr.engine.transcribe import JobEvent, JobProgress, PartialText, TranscriptionJob
-from desktop_asr.engine.transcript import Transcript
 from desktop_asr.errors import AsrError, CancelledError
 from desktop_asr.stores.history.store import HistoryStore
 from desktop_asr.stores.run_plan import RunPlan
+from desktop_asr.text.transcript import Transcript
 
 QUEUED, RUNNING, WAITING, DONE, FAILED, CANCELLED = (
     "queued", "running", "waiting", "done", "failed", "cancelled")

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from desktop_asr.engine.transcript import Segment, Transcript
 from desktop_asr.errors import NotFoundError
 from desktop_asr.stores.history.entry import Retention
 from desktop_asr.stores.history.store import HistoryStore
+from desktop_asr.text.transcript import Segment, Transcript
 from tests.integration.conftest import assert_one_clean_error_line
 
 pytestmark = pytest.mark.integration

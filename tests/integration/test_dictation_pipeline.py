@@ -10,7 +10,7 @@ from desktop_asr.dictation.sender import ClientSender
 from desktop_asr.dictation.session import DictationSession
 from desktop_asr.engine.client import RetryPolicy, ServerConfig
 from desktop_asr.engine.transcribe import TranscriptionSettings
-from desktop_asr.engine.vocabulary import VocabularyEntry
+from desktop_asr.text.vocabulary import VocabularyEntry
 from tests import dtmf
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]

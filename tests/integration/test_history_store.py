@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop_asr.engine.transcript import Segment, Transcript
 from desktop_asr.errors import AsrError, ConfigFileError, InputError, NotFoundError
 from desktop_asr.stores.history.entry import Retention
 from desktop_asr.stores.history.schema import MIGRATIONS, SCHEMA_VERSION, open_database
 from desktop_asr.stores.history.store import HistoryStore
+from desktop_asr.text.transcript import Segment, Transcript
 from tests.history_writer import entry_text
 
 pytestmark = pytest.mark.integration

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop_asr.engine.vocabulary import VocabularyList
 from desktop_asr.recording.recorder import Recording
 from desktop_asr.stores.app_settings import AppSettings, AppSettingsStore
 from desktop_asr.stores.history.entry import HistoryEntry
 from desktop_asr.stores.profiles import Profile
+from desktop_asr.text.vocabulary import VocabularyList
 from desktop_asr.ui.controller import ERROR, IDLE, RECORDING, AppController, Services
 from tests import dtmf
 from tests.ui.conftest import closed_port_url

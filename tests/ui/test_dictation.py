@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from desktop_asr.engine.audio import decode_pcm
-from desktop_asr.engine.vocabulary import VocabularyEntry, VocabularyList
 from desktop_asr.recording.recorder import Recording
 from desktop_asr.stores.app_settings import AppSettings, AppSettingsStore
 from desktop_asr.stores.profiles import Profile
+from desktop_asr.text.vocabulary import VocabularyEntry, VocabularyList
 from desktop_asr.ui.controller import RECORDING, AppController, Services
 from desktop_asr.ui.dictation import Dictation
 from tests import dtmf

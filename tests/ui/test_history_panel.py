@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import QPoint, Qt, QThreadPool
 from PySide6.QtGui import QGuiApplication
 
-from desktop_asr.engine.transcript import Segment, Transcript
 from desktop_asr.stores.history.search import Snippet
 from desktop_asr.stores.history.store import HistoryStore
+from desktop_asr.text.transcript import Segment, Transcript
 from desktop_asr.ui.widgets.history_panel import HistoryPanel
 from desktop_asr.ui.widgets.history_rows import snippet_html
 

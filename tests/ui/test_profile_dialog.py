@@ -11,12 +11,12 @@ import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
 
-from desktop_asr.engine.languages import SUPPORTED_LANGUAGES
-from desktop_asr.engine.vocabulary import VocabularyList
 from desktop_asr.stores.profile_store import ProfileStore
 from desktop_asr.stores.profiles import Profile
 from desktop_asr.stores.secrets import SERVICE, SecretStore
 from desktop_asr.stores.vocabulary_store import VocabularyStore
+from desktop_asr.text.languages import SUPPORTED_LANGUAGES
+from desktop_asr.text.vocabulary import VocabularyList
 from desktop_asr.ui.dialogs import language_names
 from desktop_asr.ui.dialogs.profile_dialog import ProfileDialog
 from tests.keyrings import MemoryKeyring

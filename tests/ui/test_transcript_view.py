@@ -13,9 +13,9 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFocusEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from desktop_asr.engine.transcript import Segment, Transcript
 from desktop_asr.errors import InputError
 from desktop_asr.stores.history.store import HistoryStore
+from desktop_asr.text.transcript import Segment, Transcript
 from desktop_asr.ui.widgets.transcript_view import (
     TranscriptView,
     format_duration,

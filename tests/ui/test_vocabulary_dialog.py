@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop_asr.engine.vocabulary import VocabularyEntry, VocabularyList
 from desktop_asr.stores.vocabulary_store import VocabularyStore
+from desktop_asr.text.vocabulary import VocabularyEntry, VocabularyList
 from desktop_asr.ui.dialogs.vocabulary_dialog import VocabularyDialog
 from desktop_asr.ui.dialogs.vocabulary_table import join_hints, split_hints
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 from desktop_asr.engine.chunk_results import ChunkResults
-from desktop_asr.engine.transcript import Segment
 from desktop_asr.stores.chunk_progress import ChunkProgressStore
+from desktop_asr.text.transcript import Segment
 
 
 def kept() -> ChunkResults:

@@ -9,8 +9,8 @@ import random
 import pytest
 from pypinyin import Style, lazy_pinyin, pinyin
 
-from desktop_asr.engine.correction import Change, Corrector
-from desktop_asr.engine.vocabulary import VocabularyEntry
+from desktop_asr.text.correction import Change, Corrector
+from desktop_asr.text.vocabulary import VocabularyEntry
 
 E = VocabularyEntry
 FUJIYA = E("不二家", ("bu er jia",))

@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 
 from desktop_asr.cli.history_cmd import format_duration
-from desktop_asr.engine.export import export
-from desktop_asr.engine.transcript import Segment
 from desktop_asr.errors import AsrError, ConfigFileError, InputError
 from desktop_asr.stores.history.entry import HistoryEntry, Retention
 from desktop_asr.stores.history.schema import database_error
@@ -25,6 +23,8 @@ from desktop_asr.stores.history.search import (
     parse_query,
     search_sql,
 )
+from desktop_asr.text.export import export
+from desktop_asr.text.transcript import Segment
 
 
 # --- the query language -----------------------------------------------------------------------

@@ -6,13 +6,15 @@ import json
 
 import pytest
 
-from desktop_asr.engine.languages import (
+from desktop_asr.errors import InputError
+from desktop_asr.stores.vocabulary_files import read_vocabulary_file
+from desktop_asr.text.languages import (
     SUPPORTED_LANGUAGES,
     merge_languages,
     normalize_language_name,
     resolve_language,
 )
-from desktop_asr.engine.vocabulary import (
+from desktop_asr.text.vocabulary import (
     DEFAULT_CONTEXT_BUDGET,
     ContextText,
     VocabularyEntry,
@@ -22,8 +24,6 @@ from desktop_asr.engine.vocabulary import (
     dedupe,
     make_entry,
 )
-from desktop_asr.errors import InputError
-from desktop_asr.stores.vocabulary_files import read_vocabulary_file
 
 
 # --- languages ------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ from desktop_asr.dictation.phrases import PhraseCutter, PhraseSettings, SampleBu
 from desktop_asr.dictation.sender import FunctionSender
 from desktop_asr.dictation.session import DictationSession
 from desktop_asr.dictation.vad import AutoStop
-from desktop_asr.engine.vocabulary import DEFAULT_CONTEXT_BUDGET
 from desktop_asr.errors import CancelledError, ServerError, ServerUnreachableError
+from desktop_asr.text.vocabulary import DEFAULT_CONTEXT_BUDGET
 from tests import dtmf
 
 pytestmark = pytest.mark.timeout(20)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop_asr.engine.plain_text import is_plain_line, plain_line
+from desktop_asr.text.plain_text import is_plain_line, plain_line
 
 # What a terminal or a keyboard injection acts on, and what makes text read differently.
 DANGEROUS = {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]} | set(

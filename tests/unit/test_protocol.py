@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop_asr.engine.languages import SUPPORTED_LANGUAGES
 from desktop_asr.engine.replies import (
     error_from_response,
     fix_repetitions,
@@ -24,7 +23,6 @@ from desktop_asr.engine.replies import (
     parse_retry_after,
 )
 from desktop_asr.engine.requests import ASR_TEXT_TAG, build_chat_request, data_url
-from desktop_asr.engine.vocabulary import VocabularyEntry
 from desktop_asr.errors import (
     AsrError,
     AudioTooLongError,
@@ -34,6 +32,8 @@ from desktop_asr.errors import (
     RetryableServerError,
     ServerError,
 )
+from desktop_asr.text.languages import SUPPORTED_LANGUAGES
+from desktop_asr.text.vocabulary import VocabularyEntry
 
 # A regression to an endless loop in fix_repetitions must fail fast, not after 120 s.
 pytestmark = pytest.mark.timeout(10)

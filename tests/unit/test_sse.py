@@ -13,7 +13,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop_asr.engine.languages import SUPPORTED_LANGUAGES
 from desktop_asr.engine.sse import SseDecoder, StreamAssembler
 from desktop_asr.errors import (
     AsrError,
@@ -22,6 +21,7 @@ from desktop_asr.errors import (
     RetryableServerError,
     ServerError,
 )
+from desktop_asr.text.languages import SUPPORTED_LANGUAGES
 
 pytestmark = pytest.mark.timeout(10)
 

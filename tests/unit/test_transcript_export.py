@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from desktop_asr.engine.export import (
+from desktop_asr.text.export import (
     EXTENSIONS,
     FORMATS,
     MAX_CUE_CHARS,
@@ -24,7 +24,7 @@ from desktop_asr.engine.export import (
     to_text,
     to_vtt,
 )
-from desktop_asr.engine.transcript import Segment, Transcript, join_texts
+from desktop_asr.text.transcript import Segment, Transcript, join_texts
 
 
 # --- join_texts -----------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop_asr.engine.vocabulary import VocabularyEntry, clean_text
 from desktop_asr.errors import InputError
 from desktop_asr.stores.vocabulary_files import (
     FORMATS,
@@ -19,6 +18,7 @@ from desktop_asr.stores.vocabulary_files import (
     format_vocabulary,
     import_vocabulary,
 )
+from desktop_asr.text.vocabulary import VocabularyEntry, clean_text
 
 E = VocabularyEntry
 

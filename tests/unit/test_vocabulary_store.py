@@ -7,9 +7,9 @@ import stat
 
 import pytest
 
-from desktop_asr.engine.vocabulary import VocabularyEntry, VocabularyList
 from desktop_asr.errors import ConfigFileError, InputError, NotFoundError
 from desktop_asr.stores.vocabulary_store import VocabularyStore
+from desktop_asr.text.vocabulary import VocabularyEntry, VocabularyList
 
 E = VocabularyEntry
 

@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, ClassVar
 
-from desktop_asr.engine.transcript import Segment, Transcript
 from desktop_asr.errors import InputError
 from desktop_asr.stores.history.search import Snippet
+from desktop_asr.text.transcript import Segment, Transcript
 
 SOURCE_KINDS = ("file", "url", "recording")
 STATUSES = ("done", "failed", "pending")

@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from desktop_asr.engine.transcript import Segment, Transcript
 from desktop_asr.errors import InputError, NotFoundError, scrub
 from desktop_asr.stores.credentials import public_url
 from desktop_asr.stores.history.entry import (
@@ -40,6 +39,7 @@ from desktop_asr.stores.history.entry import (
 from desktop_asr.stores.history.schema import database_error, open_database
 from desktop_asr.stores.history.search import make_snippet, parse_query, search_sql
 from desktop_asr.stores.paths import data_dir
+from desktop_asr.text.transcript import Segment, Transcript
 
 __all__ = ["HistoryEntry", "HistoryStore", "Retention", "SearchHit"]
 

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_asr.engine.languages import resolve_language
 from desktop_asr.stores import profiles as core_profiles
 from desktop_asr.stores.profiles import Profile
+from desktop_asr.text.languages import resolve_language
 from desktop_asr.ui.dialogs.language_names import NAMES as LANGUAGE_NAMES
 from desktop_asr.ui.dialogs.language_names import language_label
 from desktop_asr.ui.widgets.error_details import ErrorPanel

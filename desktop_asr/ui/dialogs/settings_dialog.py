@@ -35,12 +35,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_asr.engine import export
 from desktop_asr.errors import AsrError, InputError
 from desktop_asr.stores.app_settings import MAX_RECENT_COUNT, AppSettings, AppSettingsStore
 from desktop_asr.stores.history.entry import MAX_RETENTION_DAYS, Retention
 from desktop_asr.stores.history.store import HistoryStore
 from desktop_asr.system.autostart import Autostart
+from desktop_asr.text import export
 from desktop_asr.ui.dialogs.connection_test import alive
 from desktop_asr.ui.dialogs.dictation_settings import DictationSettings
 from desktop_asr.ui.widgets.error_details import ErrorPanel

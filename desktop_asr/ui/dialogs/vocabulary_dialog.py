@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_asr.engine.vocabulary import VocabularyList
 from desktop_asr.errors import AsrError, InputError
 from desktop_asr.stores.vocabulary_files import ImportResult, export_vocabulary, import_vocabulary
 from desktop_asr.stores.vocabulary_store import VocabularyStore
+from desktop_asr.text.vocabulary import VocabularyList
 from desktop_asr.ui.dialogs.confirm import ask_text, ask_yes_no
 from desktop_asr.ui.dialogs.connection_test import alive
 from desktop_asr.ui.dialogs.vocabulary_table import VocabularyTable

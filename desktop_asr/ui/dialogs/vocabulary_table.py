@@ -9,8 +9,8 @@ from collections.abc import Iterable, Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from desktop_asr.engine.vocabulary import VocabularyEntry, make_entry, merge_entries
 from desktop_asr.errors import InputError
+from desktop_asr.text.vocabulary import VocabularyEntry, make_entry, merge_entries
 
 _SEPARATOR = re.compile(r"(?<!\\)[,，]")
 

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_asr.engine.export import EXTENSIONS, FORMATS, export
-from desktop_asr.engine.transcript import Segment, Transcript
 from desktop_asr.errors import InputError
 from desktop_asr.stores.history.entry import HistoryEntry
+from desktop_asr.text.export import EXTENSIONS, FORMATS, export
+from desktop_asr.text.transcript import Segment, Transcript
 from desktop_asr.ui.dialogs.language_names import language_label
 from desktop_asr.ui.widgets.error_details import ErrorPanel
 
