@@ -16,9 +16,9 @@ from desktop_asr.stores.app_settings import AppSettingsStore
 from desktop_asr.stores.history.store import HistoryStore
 from desktop_asr.stores.run_plan import Stores
 from desktop_asr.ui.controller import AppController
-from desktop_asr.ui.services import Services
 from desktop_asr.ui.dictation import Dictation
 from desktop_asr.ui.main_window import MainWindow
+from desktop_asr.ui.services import Services
 from desktop_asr.ui.single_instance import InstanceServer
 from desktop_asr.ui.text_delivery import TextDelivery
 from desktop_asr.ui.tray import Tray, take_unavailable_notice
