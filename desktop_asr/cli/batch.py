@@ -1,6 +1,8 @@
 """Transcribe several inputs with one plan: concurrent jobs sharing one connection pool and
 one limit on requests in flight, results written in input order, each run kept in the
-history. Used by ``transcribe`` and ``history rerun``."""
+history. Used by ``transcribe`` and ``history rerun``. A URL input's user-info and query
+(``https://user:pw@host/a.wav?token=...``) are used to download it, but never printed or
+kept: the history and the messages name it without them."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from urllib.parse import urlsplit
 from desktop_asr.cli.progress import ProgressBar, StreamPrinter
 from desktop_asr.engine.client import AsrClient
 from desktop_asr.engine.transcribe import JobEvent, TranscriptionJob, TranscriptionSettings, is_url
-from desktop_asr.errors import AsrError
+from desktop_asr.errors import AsrError, scrub
+from desktop_asr.stores.credentials import public_url, register_url_secrets
 from desktop_asr.stores.history.store import HistoryStore
 from desktop_asr.stores.run_plan import RunPlan
 from desktop_asr.text.export import EXTENSIONS, export
@@ -25,14 +28,15 @@ class Input:
     """What to transcribe, and how the history names it."""
 
     source: str  # a path or an http(s) URL
-    label: str = ""  # the history's source (default: the absolute path or the URL)
+    label: str = ""  # the history's source (default: the absolute path or the public URL)
     kind: str = ""  # "file" | "url" | "recording" (default: from the source)
     audio_path: Path | None = None  # a recording's kept audio
 
     @classmethod
     def of(cls, source: str) -> Input:
         if is_url(source):
-            return cls(source, source, "url")
+            register_url_secrets(source)
+            return cls(source, public_url(source), "url")
         return cls(source, str(Path(source).absolute()), "file")
 
 
@@ -96,11 +100,11 @@ async def run_inputs(plan: RunPlan, inputs: list[Input], output: Output,
             if outcome.transcript is None:
                 continue
             try:
-                _write(outcome.transcript, item.source, output, several=len(inputs) > 1,
+                _write(outcome.transcript, _shown(item), output, several=len(inputs) > 1,
                        taken=written)
             except OSError as exc:
                 outcome.error = f"cannot write the output: {exc.strerror or exc}"
-                _report_failure(item.source, outcome.error)
+                _report_failure(_shown(item), outcome.error)
     return outcomes
 
 
@@ -109,7 +113,7 @@ def _finish(plan: RunPlan, item: Input, outcome: Outcome,
     """Report a failure and keep the outcome in the history (a history problem is a
     warning: the transcript is still written)."""
     if outcome.transcript is None:
-        _report_failure(item.source, outcome.error)
+        _report_failure(_shown(item), outcome.error)
     if history is None:
         return outcome
     label = item.label or Input.of(item.source).label
@@ -157,7 +161,8 @@ async def _transcribe(client: AsrClient, source: str, settings: TranscriptionSet
     except AsrError as exc:
         return Outcome(source, error=str(exc))
     except Exception as exc:  # a bug must not stop the other inputs
-        return Outcome(source, error=f"unexpected error: {exc.__class__.__name__}: {exc}")
+        return Outcome(source, error=scrub(f"unexpected error: {exc.__class__.__name__}: "
+                                           f"{exc}"))
     finally:
         if stream_printer is not None:
             stream_printer.finish()
@@ -167,11 +172,16 @@ async def _transcribe(client: AsrClient, source: str, settings: TranscriptionSet
 
 
 def _display_name(source: str) -> str:
-    return source if is_url(source) else Path(source).name
+    return public_url(source) if is_url(source) else Path(source).name
+
+
+def _shown(item: Input) -> str:
+    """The input as printed: the path as given, or the URL without user-info and query."""
+    return public_url(item.source) if is_url(item.source) else item.source
 
 
 def _report_failure(source: str, reason: str) -> None:
-    print(f"desktop-asr: {source}: {reason}", file=sys.stderr)
+    print(scrub(f"desktop-asr: {source}: {reason}"), file=sys.stderr)
 
 
 def _stem(source: str) -> str:
@@ -184,6 +194,8 @@ def _stem(source: str) -> str:
 def _write(transcript: Transcript, source: str, output: Output, *, several: bool,
            taken: set[Path]) -> None:
     fmt = output.fmt
+    if is_url(transcript.source):
+        transcript = replace(transcript, source=public_url(transcript.source))
     text = export(transcript, fmt)
     if output.path is not None:
         target = output.path

@@ -10,7 +10,6 @@ import dataclasses
 import getpass
 import os
 import sys
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from desktop_asr.errors import (
     KeyringUnavailableError,
     NotFoundError,
 )
+from desktop_asr.stores.credentials import clean_api_key
 from desktop_asr.stores.profile_store import ProfileStore
 from desktop_asr.stores.profiles import API_STYLES, CHINESE_SCRIPTS, TRANSPORTS, Profile
 from desktop_asr.stores.secrets import SecretStore, resolve_api_key
@@ -203,15 +203,14 @@ def _read_api_key() -> str:
     if sys.stdin is None:
         raise InputError("There is no standard input to read the API key from.")
     key = getpass.getpass("API key: ") if sys.stdin.isatty() else sys.stdin.read()
-    key = key.removesuffix("\n").removesuffix("\r")
     if not key.strip():
         raise InputError("No API key came on standard input: pipe it in, e.g. "
                          "printf %s \"$KEY\" | desktop-asr profile add NAME --server URL "
                          "--api-key-stdin.")
-    if any(unicodedata.category(ch) == "Cc" for ch in key):
-        raise InputError("The API key read from standard input has several lines or control "
-                         "characters: give the key alone.")
-    return key
+    if len(key.strip().splitlines()) > 1:
+        raise InputError("The API key read from standard input has several lines: give the "
+                         "key alone.")
+    return clean_api_key(key, "read from standard input")
 
 
 def _run_add(args: argparse.Namespace) -> int:

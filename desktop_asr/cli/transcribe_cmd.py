@@ -153,15 +153,15 @@ def _plan(args: argparse.Namespace) -> Any:
             vocabulary.extend(read_vocabulary_file(path))
         except AsrError as exc:
             raise UsageError(f"--vocab: {exc}") from None
-    from desktop_asr.engine.client import normalize_base_url
+    from desktop_asr.stores.credentials import check_server_url
     from desktop_asr.text.languages import resolve_language
 
     if args.server is not None:
         try:
-            normalize_base_url(args.server)
-        except ValueError as exc:
+            check_server_url(args.server)
+        except AsrError as exc:
             raise UsageError(f"--server: {exc}") from None
-    if args.api_key_env and not os.environ.get(args.api_key_env):
+    if args.api_key_env and not os.environ.get(args.api_key_env, "").strip():
         raise UsageError(f"--api-key-env: the environment variable {args.api_key_env} "
                          "is not set or empty")
     if args.language is not None:

@@ -1,7 +1,8 @@
 """Server profiles: one dataclass that validates itself, and reads itself from the values of
 the profiles file with the right JSON types. The store that keeps them is profile_store.py.
 
-API keys never reach a profile: see ``desktop_asr.stores.secrets``.
+API keys never reach a profile: see ``desktop_asr.stores.secrets``. A server address with a
+user name or password in it is refused (credentials.check_server_url).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from desktop_asr.engine.client import ServerConfig, normalize_base_url
+from desktop_asr.engine.client import ServerConfig
 from desktop_asr.errors import ConfigFileError, InputError
+from desktop_asr.stores.credentials import check_server_url, clean_api_key
 from desktop_asr.stores.jsonfile import (
     json_flag,
     json_number,
@@ -70,10 +72,7 @@ class Profile:
             object.__setattr__(self, name, value)
 
         put("name", check_name(self.name, "profile name"))
-        try:
-            put("server", normalize_base_url(self.server))
-        except ValueError as exc:
-            raise InputError(str(exc)) from None
+        put("server", check_server_url(self.server))
         model = (self.model or "").strip()
         if _has_control(model):
             raise InputError("The model name must not contain control characters.")
@@ -123,7 +122,9 @@ class Profile:
                              f"{', '.join(CHINESE_SCRIPTS)}.")
 
     def server_config(self, api_key: str | None) -> ServerConfig:
-        """How the HTTP client reaches this profile's server, with ``api_key`` if any."""
+        """How the HTTP client reaches this profile's server, with ``api_key`` if any
+        (cleaned; InputError in words for a key that cannot be sent)."""
+        api_key = clean_api_key(api_key) if api_key else None
         verify: bool | str = self.verify_tls
         if self.verify_tls and self.ca_bundle:
             verify = self.ca_bundle

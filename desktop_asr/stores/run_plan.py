@@ -1,6 +1,10 @@
 """One run's settings: a profile (named, or the default one) with the run's explicit choices
 on top, the API key from the keyring or the environment, and the vocabulary of the active
-lists. The command line and the app both start a transcription from a RunPlan."""
+lists. The command line and the app both start a transcription from a RunPlan.
+
+A profile's key goes only to the profile's own server: when the run's server has another
+scheme, host or port, no key of the profile is sent, and a warning says so (a key given for
+the run itself, ``api_key_env``, is sent)."""
 
 from __future__ import annotations
 
@@ -8,9 +12,15 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from desktop_asr.engine.client import ServerConfig, normalize_base_url
+from desktop_asr.engine.client import ServerConfig
 from desktop_asr.engine.transcribe import TranscriptionSettings
 from desktop_asr.errors import InputError
+from desktop_asr.stores.credentials import (
+    check_server_url,
+    clean_api_key,
+    key_withheld_warning,
+    same_server,
+)
 from desktop_asr.stores.profile_store import ProfileStore
 from desktop_asr.stores.profiles import Profile
 from desktop_asr.stores.secrets import SecretStore, resolve_api_key
@@ -80,14 +90,20 @@ def plan_run(stores: Stores, *, profile_name: str | None = None,
         if profile is None:
             raise NoServerError(NO_SERVER)
     base = profile if profile is not None else _adhoc_profile(options)
-
-    api_key = _api_key(options, profile, stores, env)
-    config = base.server_config(api_key)
+    server = base.server
+    warnings: list[str] = []
     if options.server is not None and profile is not None:
         try:
-            config = replace(config, base_url=normalize_base_url(options.server))
-        except ValueError as exc:
+            server = check_server_url(options.server)
+        except InputError as exc:
             raise InputError(f"--server: {exc}") from None
+
+    api_key = _api_key(options, profile, stores, env)
+    if (api_key is not None and not options.api_key_env and profile is not None
+            and not same_server(server, profile.server)):
+        api_key = None  # the profile's key never goes to another server
+        warnings.append(key_withheld_warning(profile.name, profile.server, server))
+    config = replace(base.server_config(api_key), base_url=server)
 
     language_text = options.language if options.language is not None else base.language
     try:
@@ -100,7 +116,8 @@ def plan_run(stores: Stores, *, profile_name: str | None = None,
     entries = _dedupe_ignoring_case([*list_entries, *options.vocab_entries])
     free_text = options.context if options.context is not None else base.context
     context = build_context(entries, free_text)
-    warnings = [context.warning] if context.warning else []
+    if context.warning:
+        warnings.append(context.warning)
     corrections: list[VocabularyEntry] = []
     if options.correct:
         corrections = dedupe([
@@ -140,10 +157,10 @@ def _api_key(options: RunOptions, profile: Profile | None, stores: Stores,
              env: Mapping[str, str]) -> str | None:
     if options.api_key_env:
         value = env.get(options.api_key_env, "")
-        if not value:
+        if not value.strip():
             raise InputError(f"--api-key-env: the environment variable "
                              f"{options.api_key_env} is not set or empty.")
-        return value
+        return clean_api_key(value, f"in ${options.api_key_env}")
     if profile is None:
         return None
     return resolve_api_key(profile, stores.secrets, env)

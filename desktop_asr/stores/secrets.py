@@ -1,9 +1,12 @@
 """API keys, kept only in the OS keyring (one entry per profile), or for this session only
 when there is no usable keyring. Nothing here ever writes a key to a file or a log, and no
-repr shows one."""
+repr shows one. Keys are cleaned where they enter (credentials.clean_api_key): surrounding
+whitespace goes, anything else an HTTP header cannot carry is refused in words; a key
+stored earlier with stray whitespace is stripped when it is read."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,7 +16,8 @@ import keyring.backend
 import keyring.errors
 from keyring.backends import chainer, fail
 
-from desktop_asr.errors import InputError, KeyringUnavailableError
+from desktop_asr.errors import InputError, KeyringUnavailableError, register_secret
+from desktop_asr.stores.credentials import clean_api_key
 from desktop_asr.stores.profiles import Profile
 
 SERVICE = "desktop-asr"
@@ -111,16 +115,20 @@ class SecretStore:
         if not status.available:
             return None
         try:
-            return self.backend.get_password(SERVICE, keyring_username(profile_name))
+            key = self.backend.get_password(SERVICE, keyring_username(profile_name))
         except Exception as exc:
             self.last_error = (f"The system keyring ({status.backend}) could not be read: "
                                f"{_words(exc)}.")
             return None
+        if key is None:
+            return None
+        register_secret(key)
+        return key.strip()  # stored by an older version with a stray space or line break
 
     def set(self, profile_name: str, key: str) -> None:
-        """Store the key in the keyring; KeyringUnavailableError (in words) if it cannot."""
-        if not key:
-            raise InputError("The API key is empty.")
+        """Store the key (cleaned) in the keyring; InputError for a key that cannot be
+        sent, KeyringUnavailableError (in words) if the keyring cannot take it."""
+        key = clean_api_key(key)
         self.last_error = ""
         status = self.status()
         if not status.available:
@@ -135,10 +143,8 @@ class SecretStore:
         self._session.pop(profile_name, None)  # one place for the key
 
     def keep_for_session(self, profile_name: str, key: str) -> None:
-        """Hold the key in memory only, until this process ends."""
-        if not key:
-            raise InputError("The API key is empty.")
-        self._session[profile_name] = _Hidden(key)
+        """Hold the key (cleaned) in memory only, until this process ends."""
+        self._session[profile_name] = _Hidden(clean_api_key(key))
 
     def delete(self, profile_name: str) -> bool:
         """Forget the profile's key everywhere; whether there was one. Raises
@@ -158,20 +164,33 @@ class SecretStore:
                 f"the profile {profile_name!r}: {_words(exc)}.") from None
         return True
 
+    def forget_leftover(self, profile_name: str) -> None:
+        """Delete a key left under the name of a new profile (by a profile of that name
+        removed without its key): a new profile never inherits one. A keyring that cannot
+        be asked has nothing to give either, so its failures are ignored."""
+        with contextlib.suppress(KeyringUnavailableError):
+            self.delete(profile_name)
+
     def move(self, old: str, new: str) -> bool:
         """Move the key to a renamed profile (copy, then delete); whether there was one.
+        Without a key to move, a key left under the new name is deleted (never inherited).
         If the keyring fails midway the old entry stays, and KeyringUnavailableError says
         so."""
         moved = False
         if old in self._session:
             self._session[new] = self._session.pop(old)
             moved = True
+        elif old != new:
+            self._session.pop(new, None)
         status = self.status()
         if not status.available or old == new:
             return moved
         try:
             key = self.backend.get_password(SERVICE, keyring_username(old))
             if key is None:
+                if not moved and self.backend.get_password(
+                        SERVICE, keyring_username(new)) is not None:
+                    self.backend.delete_password(SERVICE, keyring_username(new))
                 return moved
             self.backend.set_password(SERVICE, keyring_username(new), key)
         except Exception as exc:
@@ -210,15 +229,24 @@ class SecretStore:
 
 def resolve_api_key(profile: Profile, secrets: SecretStore,
                     environ: Mapping[str, str]) -> str | None:
-    """The key to send for the profile: from its environment variable if it names one
-    (InputError when that is unset or empty), else the session or keyring, else None."""
+    """The key to send for the profile, cleaned: from its environment variable if it names
+    one (InputError when that is unset or empty), else the session or keyring, else None.
+    InputError, in words, for a key that cannot be sent."""
     if profile.api_key_env:
         value = environ.get(profile.api_key_env, "")
-        if not value:
+        if not value.strip():
             raise InputError(f"The profile {profile.name!r} reads its API key from "
                              f"${profile.api_key_env}, which is not set.")
-        return value
-    return secrets.get(profile.name)
+        return clean_api_key(value, f"in ${profile.api_key_env}")
+    key = secrets.get(profile.name)
+    if key is None:
+        return None
+    try:
+        return clean_api_key(key, f"stored for the profile {profile.name!r}")
+    except InputError as exc:
+        raise InputError(f"{exc.message} (To store it again: desktop-asr profile edit "
+                         f"{profile.name} --api-key-stdin, or Profiles... in the app.)"
+                         ) from None
 
 
 def _backend_name(backend: keyring.backend.KeyringBackend) -> str:

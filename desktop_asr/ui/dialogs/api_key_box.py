@@ -6,6 +6,11 @@ says why, visibly, and a key the user types is kept for this session only (Secre
 keep_for_session), which is said too; or the key is read from an environment variable.
 Single keyring reads and writes happen on the UI thread: they are quick, and the status
 probe (the slow part when D-Bus is gone) happens once per SecretStore.
+
+A typed key is cleaned (credentials.clean_api_key: surrounding whitespace goes, anything an
+HTTP header cannot carry is refused in words, never shown). A stored key is only sent to its
+profile's saved server: a test of an edited, unsaved address sends none (and says so) unless
+a key is typed.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_asr.errors import AsrError, InputError, KeyringUnavailableError
+from desktop_asr.stores.credentials import clean_api_key, public_url, same_server
 from desktop_asr.stores.secrets import SecretStore
 from desktop_asr.ui.widgets.error_details import ErrorPanel
 
@@ -107,10 +113,24 @@ class ApiKeyBox(QGroupBox):
         return (self.env_edit.text().strip() or None) if self.env_mode() else None
 
     def typed_key(self) -> str:
-        return self.key_edit.text().strip()
+        """The key typed in the box, cleaned ("" when none); InputError in words (never
+        showing it) for a key that cannot be sent."""
+        text = self.key_edit.text()
+        if not text.strip():
+            return ""
+        try:
+            return clean_api_key(text, self.tr("typed in the box"))
+        except InputError:
+            self.key_edit.setFocus()
+            raise
+
+    def check(self) -> None:
+        """InputError (in words) when the typed key cannot be stored or sent."""
+        if not self.env_mode():
+            self.typed_key()
 
     def snapshot(self) -> tuple[object, ...]:
-        return (self.env_mode(), self.env_edit.text().strip(), self.typed_key())
+        return (self.env_mode(), self.env_edit.text().strip(), self.key_edit.text())
 
     def where(self) -> str:
         """Where the key is now, as a phrase."""
@@ -144,28 +164,46 @@ class ApiKeyBox(QGroupBox):
         return self.tr("No key stored (a server without an API key needs none).")
 
     # --- actions ------------------------------------------------------------------------
-    def key_for(self, profile_name: str | None) -> str | None:
-        """The key a request would send now: the typed one first (not saved yet), else
-        the environment variable's or the stored one. InputError for an unset variable."""
+    def key_for(self, profile_name: str | None, server: str = "",
+                saved_server: str = "") -> tuple[str | None, str]:
+        """(the key a request to ``server`` would send now, a warning or ""): the typed
+        key first (not saved yet), else the environment variable's, else the stored key
+        of ``profile_name``, but that one only when ``server`` has the scheme, host and
+        port of the profile's ``saved_server``. InputError for an unset variable or a key
+        that cannot be sent."""
         if self.env_mode():
             var = (self.api_key_env() or "").removeprefix("$")
             value = self._environ.get(var, "") if var else ""
-            if not value:
+            if not value.strip():
                 raise InputError(self.tr("The environment variable ${0} is not set, so there "
                                          "is no API key to send.").format(var))
-            return value
-        if self.typed_key():
-            return self.typed_key()
-        return self.secrets.get(profile_name) if profile_name else None
+            return clean_api_key(value, f"in ${var}"), ""
+        typed = self.typed_key()
+        if typed or not profile_name:
+            return typed or None, ""
+        if server and not same_server(server, saved_server):
+            if self.secrets.source(profile_name) not in ("session", "keyring"):
+                return None, ""
+            return None, self.tr(
+                "The stored API key of {0} is only sent to its saved server ({1}), so no "
+                "key was sent to {2}. Type the key above to send it there, or save the "
+                "profile first.").format(profile_name, public_url(saved_server) or "?",
+                                         public_url(server))
+        key = self.secrets.get(profile_name)
+        return (clean_api_key(key, f"stored for the profile {profile_name!r}") if key
+                else None), ""
 
     def store(self, profile_name: str) -> tuple[str, str, str] | None:
         """Store a typed key for the (saved) profile: in the keyring, or for this session
         when the keyring cannot take it. What happened as (sentence, kind, details) for an
         ErrorPanel; None when nothing was typed."""
         self._profile = profile_name
-        key = self.typed_key()
         outcome: tuple[str, str, str] | None = None
-        if key and not self.env_mode():
+        try:
+            key = "" if self.env_mode() else self.typed_key()
+        except InputError as exc:  # check() before saving says so sooner
+            return exc.message, "error", ""
+        if key:
             try:
                 self.secrets.set(profile_name, key)
             except KeyringUnavailableError as exc:

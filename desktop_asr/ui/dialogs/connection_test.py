@@ -20,12 +20,14 @@ from desktop_asr.ui.workers import Task, run_in_background
 
 @dataclass(frozen=True)
 class CheckRequest:
-    """What to test: the server (with its key) and the profile's model, style, language."""
+    """What to test: the server (with its key) and the profile's model, style, language;
+    ``note`` is said with the result (e.g. that a stored key was not sent)."""
 
     config: ServerConfig
     model: str | None
     api_style: str
     language: str
+    note: str = ""
 
 
 def report_text(report: ConnectionReport) -> str:
@@ -58,6 +60,7 @@ class ConnectionTestPanel(QWidget):
         super().__init__(parent)
         self._prepare = prepare
         self.task: Task | None = None
+        self._note = ""
         self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.clicked.connect(self.start)
         self.result = ErrorPanel()
@@ -84,6 +87,7 @@ class ConnectionTestPanel(QWidget):
             self.finished.emit(False)
             return
         self.test_button.setEnabled(False)
+        self._note = request.note
         self.result.show_message(self.tr("Testing the connection to {0}...").format(
             request.config.base_url))
         self.task = run_in_background(
@@ -95,7 +99,8 @@ class ConnectionTestPanel(QWidget):
         if not alive(self):
             return
         self.test_button.setEnabled(True)
-        self.result.show_message(report_text(report), "success")
+        self.result.show_message(f"{report_text(report)} {self._note}".strip(),
+                                 "warning" if self._note else "success")
         self.modelsFound.emit(list(report.models))
         self.finished.emit(True)
 
@@ -103,5 +108,5 @@ class ConnectionTestPanel(QWidget):
         if not alive(self):
             return
         self.test_button.setEnabled(True)
-        self.result.show_error(message, details)
+        self.result.show_error(f"{message} {self._note}".strip(), details)
         self.finished.emit(False)

@@ -120,10 +120,12 @@ class FirstRunDialog(QDialog):
         when nothing was saved."""
         try:
             profile = self.profile()
+            self.key_box.check()
             self.profiles.add(profile, make_default=True)
         except AsrError as exc:
             self.message.show_error(str(exc), exc.details)
             return False
+        self.secrets.forget_leftover(profile.name)  # never a key of an old profile
         outcome = self.key_box.store(profile.name)
         self.created_name = profile.name
         self.profileCreated.emit(profile.name)
@@ -139,8 +141,9 @@ class FirstRunDialog(QDialog):
 
     def _check_request(self) -> CheckRequest:
         profile = self.profile()
-        config = profile.server_config(self.key_box.key_for(None))
-        return CheckRequest(config, profile.model, profile.api_style, profile.language)
+        key, note = self.key_box.key_for(None, profile.server)
+        return CheckRequest(profile.server_config(key), profile.model, profile.api_style,
+                            profile.language, note)
 
     def _models_found(self, models: list[str]) -> None:
         text = self.model_combo.currentText()

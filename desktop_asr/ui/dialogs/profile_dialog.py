@@ -2,8 +2,10 @@
 selected one on the right (ProfileForm, ApiKeyBox), Test connection, Save/Revert.
 
 Everything goes through the stores: ProfileStore for the profiles, SecretStore for the keys
-(a rename moves the key, a removal deletes it), VocabularyStore for the list names offered.
-Nothing is saved while a field is wrong: the reason is shown in words beside the form.
+(a rename moves the key, a removal deletes it, a new profile never inherits a key left under
+its name), VocabularyStore for the list names offered. Nothing is saved while a field is
+wrong: the reason is shown in words beside the form. Test connection and Fetch models send
+the stored key only to the profile's saved server (see ApiKeyBox.key_for).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class ProfileDialog(QDialog):
         self._loaded: tuple[object, ...] = ()
         self._default: str | None = None
         self.fetch_task: Task | None = None
+        self._fetch_note = ""  # said with the models fetched: no stored key was sent
 
         self.profile_list = QListWidget()
         self.profile_list.currentItemChanged.connect(self._selected)
@@ -241,8 +244,10 @@ class ProfileDialog(QDialog):
         old = self._editing
         try:
             profile = self.form.profile(self.key_box.api_key_env())
+            self.key_box.check()
             if old is None:
                 self.profiles.add(profile)
+                self.secrets.forget_leftover(profile.name)
             else:
                 if profile.name != old:
                     self.profiles.rename(old, profile.name)
@@ -320,7 +325,9 @@ class ProfileDialog(QDialog):
         results = self.form.models_result
         try:
             draft = self.form.profile(self.key_box.api_key_env(), name="fetch")
-            config = draft.server_config(self.key_box.key_for(self._editing))
+            key, self._fetch_note = self.key_box.key_for(self._editing, draft.server,
+                                                         self._saved_server())
+            config = draft.server_config(key)
         except AsrError as exc:
             results.show_error(str(exc), exc.details)
             return
@@ -335,20 +342,30 @@ class ProfileDialog(QDialog):
             return
         self.form.fetch_models_button.setEnabled(True)
         self.form.set_models(models)
+        text = (self.tr("The server serves: {0}").format(", ".join(models)) if models
+                else self.tr("The server lists no models; is the model still loading?"))
         self.form.models_result.show_message(
-            self.tr("The server serves: {0}").format(", ".join(models)) if models
-            else self.tr("The server lists no models; is the model still loading?"),
-            "success" if models else "warning")
+            f"{text} {self._fetch_note}".strip(),
+            "success" if models and not self._fetch_note else "warning")
 
     def _fetch_failed(self, message: str, details: str) -> None:
         if alive(self):
             self.form.fetch_models_button.setEnabled(True)
-            self.form.models_result.show_error(message, details)
+            self.form.models_result.show_error(f"{message} {self._fetch_note}".strip(),
+                                               details)
 
     def _check_request(self) -> CheckRequest:
         profile = self.form.profile(self.key_box.api_key_env())
-        config = profile.server_config(self.key_box.key_for(self._editing))
-        return CheckRequest(config, profile.model, profile.api_style, profile.language)
+        key, note = self.key_box.key_for(self._editing, profile.server, self._saved_server())
+        return CheckRequest(profile.server_config(key), profile.model, profile.api_style,
+                            profile.language, note)
+
+    def _saved_server(self) -> str:
+        """The saved server of the profile being edited ("" for a new one)."""
+        try:
+            return self.profiles.get(self._editing).server if self._editing else ""
+        except AsrError:
+            return ""
 
     # --- closing and state ----------------------------------------------------------------
     def reject(self) -> None:
