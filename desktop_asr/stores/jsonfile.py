@@ -1,13 +1,17 @@
 """Human-editable JSON settings files: read with errors that name the file and line, write
 atomically (temporary file, fsync, rename) with mode 0600, and never replace a broken file
-without keeping a copy of it."""
+without keeping a copy of it. ``locked`` makes a read-modify-write one step across
+processes (and threads)."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
+import sys
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +63,70 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+_held = threading.local()  # the lock files this thread holds, with their depth
+
+
+@contextlib.contextmanager
+def locked(path: Path, what: str = "settings file") -> Iterator[None]:
+    """Hold the exclusive lock of ``path`` for the block, so that a read-modify-write of
+    it is one step for every process and thread: ``fcntl.flock`` on ``<name>.lock`` beside
+    it (private; never deleted, since deleting it would let two processes lock two
+    different files). Others wait; the same thread may take it again inside the block.
+    Readers need no lock: writes are atomic renames. On Windows, where there is no fcntl,
+    ``msvcrt.locking`` locks the lock file's first byte instead.
+    """
+    key = str(path.absolute())
+    depth: dict[str, int] = _held.__dict__.setdefault("depth", {})
+    if depth.get(key):
+        depth[key] += 1
+        try:
+            yield
+        finally:
+            depth[key] -= 1
+        return
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise ConfigFileError(f"Cannot lock the {what} {path}: {lock_path} cannot be "
+                              f"opened ({exc.strerror or exc}).", path=str(path)) from None
+    try:
+        _lock(fd)
+        depth[key] = 1
+        try:
+            yield
+        finally:
+            depth.pop(key, None)
+            _unlock(fd)
+    finally:
+        os.close(fd)
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _lock(fd: int) -> None:
+        while True:
+            try:  # LK_LOCK itself retries for about 10 seconds, then raises
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+                return
+            except OSError:
+                continue
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+else:
+    import fcntl
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def backup(path: Path) -> Path | None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import builtins
 import json
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from desktop_asr.errors import ConfigFileError, InputError, NotFoundError
-from desktop_asr.stores.jsonfile import backup, read_json, write_json
+from desktop_asr.stores.jsonfile import backup, locked, read_json, write_json
 from desktop_asr.stores.paths import config_dir
 from desktop_asr.stores.profiles import SCHEMA_VERSION, WHAT, Profile, check_name, line_of_profile
 
@@ -70,9 +71,9 @@ class _Document:
 
 class ProfileStore:
     """The profiles file. Every call reads the file again, and every change reads, changes
-    and writes it back atomically, so two windows or processes never work on stale state.
-    A file that cannot be read raises ConfigFileError on every call and is never
-    overwritten."""
+    and writes it back atomically while holding the file's lock (jsonfile.locked), so two
+    windows or processes never work on stale state or undo each other's change. A file
+    that cannot be read raises ConfigFileError on every call and is never overwritten."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path if path is not None else config_dir() / "profiles.json"
@@ -102,48 +103,56 @@ class ProfileStore:
     # --- changing ---------------------------------------------------------------------
     def add(self, profile: Profile, make_default: bool = False) -> None:
         """Add a new profile; the first one becomes the default."""
-        doc = self._load()
-        self._check_free(doc, profile.name)
-        doc.profiles.append(profile)
-        if make_default or doc.default is None:
-            doc.default = profile.name
-        self._save(doc)
+        with self._locked():
+            doc = self._load()
+            self._check_free(doc, profile.name)
+            doc.profiles.append(profile)
+            if make_default or doc.default is None:
+                doc.default = profile.name
+            self._save(doc)
 
     def update(self, profile: Profile) -> None:
         """Replace the profile of the same name."""
-        doc = self._load()
-        doc.profiles[self._index(doc, profile.name)] = profile
-        self._save(doc)
+        with self._locked():
+            doc = self._load()
+            doc.profiles[self._index(doc, profile.name)] = profile
+            self._save(doc)
 
     def rename(self, old: str, new: str) -> Profile:
         """Rename a profile (the default follows); the renamed profile."""
-        doc = self._load()
-        index = self._index(doc, old)
-        new = check_name(new)
-        if new != old:
-            self._check_free(doc, new, allow=old)
-        renamed = replace(doc.profiles[index], name=new)
-        doc.profiles[index] = renamed
-        if doc.default == old:
-            doc.default = new
-        self._save(doc)
-        return renamed
+        with self._locked():
+            doc = self._load()
+            index = self._index(doc, old)
+            new = check_name(new)
+            if new != old:
+                self._check_free(doc, new, allow=old)
+            renamed = replace(doc.profiles[index], name=new)
+            doc.profiles[index] = renamed
+            if doc.default == old:
+                doc.default = new
+            self._save(doc)
+            return renamed
 
     def remove(self, name: str) -> None:
         """Remove a profile; if it was the default, the first remaining one (if any) is."""
-        doc = self._load()
-        del doc.profiles[self._index(doc, name)]
-        if doc.default == name:
-            doc.default = doc.profiles[0].name if doc.profiles else None
-        self._save(doc)
+        with self._locked():
+            doc = self._load()
+            del doc.profiles[self._index(doc, name)]
+            if doc.default == name:
+                doc.default = doc.profiles[0].name if doc.profiles else None
+            self._save(doc)
 
     def set_default(self, name: str) -> None:
-        doc = self._load()
-        self._index(doc, name)
-        doc.default = name
-        self._save(doc)
+        with self._locked():
+            doc = self._load()
+            self._index(doc, name)
+            doc.default = name
+            self._save(doc)
 
     # --- internals --------------------------------------------------------------------
+    def _locked(self) -> AbstractContextManager[None]:
+        return locked(self.path, WHAT)
+
     def _index(self, doc: _Document, name: str) -> int:
         index = doc.find(name)
         if index is not None:

@@ -21,7 +21,9 @@ kept as written. Export escapes only what needs it, so every format round-trips.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,23 +115,41 @@ def import_vocabulary(path: str | Path, fmt: str | None = None) -> ImportResult:
 
 
 def _read_text(path: Path) -> str:
+    """The file's text. Only a regular file is read, and at most the size cap: a named
+    pipe, a device (/dev/zero) or a socket is refused at once, never waited on."""
     try:
-        if path.stat().st_size > _MAX_FILE_BYTES:
-            raise InputError(f"Vocabulary file {path} is larger than 50 MB; that is not a "
-                             "word list.")
-        data = path.read_bytes()
+        _check_regular(path, os.stat(path).st_mode)
+        # O_NONBLOCK: a pipe swapped in after the check must not block the open.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as f:
+            _check_regular(path, os.fstat(f.fileno()).st_mode)
+            data = f.read(_MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise InputError(f"Vocabulary file {path} does not exist.") from None
     except IsADirectoryError:
         raise InputError(f"{path} is a folder, not a vocabulary file.") from None
     except OSError as exc:
         raise InputError(f"Cannot read vocabulary file {path}: {exc.strerror or exc}.") from None
+    if len(data) > _MAX_FILE_BYTES:
+        raise InputError(f"Vocabulary file {path} is larger than 50 MB; that is not a "
+                         "word list.")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise InputError(f"Vocabulary file {path} is not UTF-8 text (line {line}); save it "
                          "as UTF-8 and try again.") from None
+
+
+def _check_regular(path: Path, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(path)
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else
+            "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
+            "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    raise InputError(f"{path} is {kind}, not a vocabulary file: import a saved file.")
 
 
 # --- export ------------------------------------------------------------------------------

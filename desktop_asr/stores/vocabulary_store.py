@@ -4,8 +4,10 @@
      "lists": [{"name": "tech", "correct": true,
                 "entries": [{"word": "不二家", "sounds_like": ["bu er jia"]}]}]}
 
-The file is re-read before every change and written atomically with mode 0600; a file that
-cannot be parsed is reported (file and line) and never overwritten.
+The file is re-read before every change and written atomically with mode 0600, the whole
+change holding the file's lock (jsonfile.locked) so that two processes never undo each
+other's change; a file that cannot be parsed is reported (file and line) and never
+overwritten.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from desktop_asr.errors import ConfigFileError, InputError, NotFoundError
-from desktop_asr.stores.jsonfile import backup, read_json, write_json
+from desktop_asr.stores.jsonfile import backup, locked, read_json, write_json
 from desktop_asr.stores.paths import config_dir
 from desktop_asr.stores.vocabulary_formats import json_lines
 from desktop_asr.text.vocabulary import (
@@ -75,66 +77,72 @@ class VocabularyStore:
 
     # --- changing ------------------------------------------------------------------------
     def create(self, name: str) -> VocabularyList:
-        name = check_list_name(name)
-        lists = self._load()
-        existing = next((v.name for v in lists if v.name.casefold() == name.casefold()), None)
-        if existing is not None:
-            raise InputError(f"A vocabulary list named {existing!r} already exists.")
-        created = VocabularyList(name)
-        self._save([*lists, created])
-        return created
+        with locked(self.path, _WHAT):
+            name = check_list_name(name)
+            lists = self._load()
+            existing = next((v.name for v in lists if v.name.casefold() == name.casefold()), None)
+            if existing is not None:
+                raise InputError(f"A vocabulary list named {existing!r} already exists.")
+            created = VocabularyList(name)
+            self._save([*lists, created])
+            return created
 
     def save(self, vlist: VocabularyList) -> VocabularyList:
         """Create ``vlist`` or replace the list of that name (entries cleaned, merged)."""
-        name = check_list_name(vlist.name)
-        entries = dedupe(make_entry(e.word, e.sounds_like) for e in vlist.entries)
-        clean = VocabularyList(name, tuple(entries), vlist.correct)
-        lists = self._load()
-        index = next((i for i, v in enumerate(lists)
-                      if v.name.casefold() == name.casefold()), None)
-        if index is None:
-            lists.append(clean)
-        else:
-            lists[index] = clean
-        self._save(lists)
-        return clean
+        with locked(self.path, _WHAT):
+            name = check_list_name(vlist.name)
+            entries = dedupe(make_entry(e.word, e.sounds_like) for e in vlist.entries)
+            clean = VocabularyList(name, tuple(entries), vlist.correct)
+            lists = self._load()
+            index = next((i for i, v in enumerate(lists)
+                          if v.name.casefold() == name.casefold()), None)
+            if index is None:
+                lists.append(clean)
+            else:
+                lists[index] = clean
+            self._save(lists)
+            return clean
 
     def delete(self, name: str) -> VocabularyList:
-        lists = self._load()
-        found = self._find(lists, name)
-        self._save([v for v in lists if v.name != found.name])
-        return found
+        with locked(self.path, _WHAT):
+            lists = self._load()
+            found = self._find(lists, name)
+            self._save([v for v in lists if v.name != found.name])
+            return found
 
     def add(self, name: str, entry: VocabularyEntry) -> VocabularyEntry:
         """Add ``entry`` to the list, or merge its hints into the word already there.
         Returns the entry as stored."""
-        entry = make_entry(entry.word, entry.sounds_like)
-        lists = self._load()
-        found = self._find(lists, name)
-        entries = list(found.entries)
-        index = next((i for i, e in enumerate(entries) if e.word == entry.word), None)
-        if index is None:
-            entries.append(entry)
-            stored = entry
-        else:
-            stored = entries[index] = merge_entries(entries[index], entry)
-        self._replace(lists, replace(found, entries=tuple(entries)))
-        return stored
+        with locked(self.path, _WHAT):
+            entry = make_entry(entry.word, entry.sounds_like)
+            lists = self._load()
+            found = self._find(lists, name)
+            entries = list(found.entries)
+            index = next((i for i, e in enumerate(entries) if e.word == entry.word), None)
+            if index is None:
+                entries.append(entry)
+                stored = entry
+            else:
+                stored = entries[index] = merge_entries(entries[index], entry)
+            self._replace(lists, replace(found, entries=tuple(entries)))
+            return stored
 
     def remove_word(self, name: str, word: str) -> None:
-        lists = self._load()
-        found = self._find(lists, name)
-        word = " ".join(word.split())
-        kept = tuple(e for e in found.entries if e.word != word)
-        if len(kept) == len(found.entries):
-            raise NotFoundError(f"The vocabulary list {found.name!r} has no word {word!r}.")
-        self._replace(lists, replace(found, entries=kept))
+        with locked(self.path, _WHAT):
+            lists = self._load()
+            found = self._find(lists, name)
+            word = " ".join(word.split())
+            kept = tuple(e for e in found.entries if e.word != word)
+            if len(kept) == len(found.entries):
+                raise NotFoundError(f"The vocabulary list {found.name!r} has no word {word!r}.")
+            self._replace(lists, replace(found, entries=kept))
 
     def set_correct(self, name: str, on: bool) -> VocabularyList:
-        lists = self._load()
-        changed = replace(self._find(lists, name), correct=on)
-        self._replace(lists, changed)
-        return changed
+        with locked(self.path, _WHAT):
+            lists = self._load()
+            changed = replace(self._find(lists, name), correct=on)
+            self._replace(lists, changed)
+            return changed
 
     # --- the file ------------------------------------------------------------------------
     def _find(self, lists: list[VocabularyList], name: str) -> VocabularyList:

@@ -17,6 +17,14 @@ in this order:
    where the script is in ~/.local/bin, beside no interpreter).
 
 No command line arguments are needed: ``desktop-asr`` without arguments starts the tray app.
+
+The Exec and Icon values follow the Desktop Entry Specification, whatever the paths hold:
+arguments with reserved characters are double-quoted (a double quote, backtick, dollar sign
+or backslash inside escaped with a backslash), a percent sign is doubled, and then the
+string value's escapes apply (backslash, line break, tab, carriage return, a leading
+space), so a space, quote, backslash or line break in a path can never break the file.
+Other control characters cannot be written in a desktop entry at all: enabling refuses
+such a path in words.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ SCRIPT_NAME = "desktop-asr"
 _XDG_PLATFORMS = ("linux", "freebsd", "openbsd", "netbsd")
 # Characters that oblige an Exec argument to be quoted (Desktop Entry Specification).
 _RESERVED = re.compile(r"""[\s"'\\><~|&;$*?#()`]""")
+_STRING_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
 def launch_command(executable: str | None = None, frozen: bool | None = None,
@@ -53,23 +62,43 @@ def launch_command(executable: str | None = None, frozen: bool | None = None,
 
 def exec_line(command: Sequence[str]) -> str:
     """``command`` as the value of an Exec key: arguments quoted where the specification
-    requires it, ``%`` doubled, and backslashes escaped once more for the string value."""
+    requires it, ``%`` doubled, then written as a string value (``string_value``).
+    InputError for a command a desktop entry cannot hold (see ``string_value``)."""
     parts: list[str] = []
     for arg in command:
         arg = arg.replace("%", "%%")
         if _RESERVED.search(arg) or not arg:
             arg = '"' + re.sub(r'(["`$\\])', r"\\\1", arg) + '"'
         parts.append(arg)
-    return " ".join(parts).replace("\\", "\\\\")
+    return string_value(" ".join(parts), "the command that starts desktop-asr")
+
+
+def string_value(text: str, what: str = "the value") -> str:
+    """``text`` as a desktop entry string value: backslash, line break, tab and carriage
+    return escaped, a leading space as ``\\s``. InputError, in words, for other control
+    characters or text that is not valid Unicode (a path in another encoding), which a
+    desktop entry cannot hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"Cannot turn on starting at login: {what} ({text!r}) is not valid "
+                         "text in UTF-8.") from None
+    if any((ch < " " and ch not in "\n\t\r") or ch == "\x7f" for ch in text):
+        raise InputError(f"Cannot turn on starting at login: {what} ({text!r}) contains "
+                         "control characters, which an autostart entry cannot hold.")
+    value = "".join(_STRING_ESCAPES.get(ch, ch) for ch in text)
+    return "\\s" + value[1:] if value.startswith(" ") else value
 
 
 def desktop_entry(command: Sequence[str], icon: str | None = None) -> str:
     """The text of the autostart entry."""
     if icon is None:
         try:
-            icon = str(resources.icon_path("app"))
-        except FileNotFoundError:
+            icon = string_value(str(resources.icon_path("app")), "the icon's path")
+        except (FileNotFoundError, InputError):
             icon = "desktop-asr"
+    else:
+        icon = string_value(icon, "the icon's path")
     return "\n".join([
         "[Desktop Entry]",
         "Type=Application",
@@ -140,7 +169,8 @@ class Autostart:
 
     def enable(self) -> None:
         """Write the entry (again: it always runs the current command). InputError in words
-        when this system is not supported or the file cannot be written."""
+        when this system is not supported, the command cannot be written in an entry, or
+        the file cannot be written."""
         if not self.supported:
             raise InputError(self.problem())
         path = self.path

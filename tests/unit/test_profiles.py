@@ -170,7 +170,12 @@ def test_the_file_is_private_and_replaced_atomically(store):
     store.add(make("lab"))
     assert os.stat(store.path).st_ino != before  # a new file renamed over the old one
     assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
-    assert sorted(p.name for p in store.path.parent.iterdir()) == ["profiles.json"]
+    # no temporary file left behind; the (empty, private) lock file stays
+    assert sorted(p.name for p in store.path.parent.iterdir()) == [
+        "profiles.json", "profiles.json.lock"]
+    lock = store.path.with_name("profiles.json.lock")
+    assert stat.S_IMODE(os.stat(lock).st_mode) == 0o600
+    assert lock.read_bytes() == b""
 
 
 def test_a_missing_file_is_no_profiles(store):
@@ -275,7 +280,8 @@ def test_a_corrupt_file_is_an_error_naming_file_and_line_and_is_never_overwritte
         with pytest.raises(ConfigFileError, match="line 4"):
             change()
         assert store.path.read_bytes() == BROKEN.encode()
-    assert sorted(p.name for p in store.path.parent.iterdir()) == ["profiles.json"]
+    assert sorted(p.name for p in store.path.parent.iterdir()) == [
+        "profiles.json", "profiles.json.lock"]
 
 
 def test_a_file_from_a_newer_version_is_refused_and_kept(store):
@@ -323,7 +329,7 @@ def test_a_version_0_file_is_read_and_upgraded_on_the_first_change_with_a_backup
     assert backup.read_text() == original
     store.add(make("fourth"))  # already version 1: no more backups
     assert sorted(p.name for p in store.path.parent.iterdir()) == [
-        "profiles.json", "profiles.json.bak"]
+        "profiles.json", "profiles.json.bak", "profiles.json.lock"]
 
 
 # --- the store's rules ------------------------------------------------------------------------
