@@ -1,20 +1,29 @@
 """Put dictated text where the settings say: pasted into the focused window (through the
 clipboard, whose earlier content -- text, image, anything -- is put back afterwards),
-typed key by key, or only left on the clipboard."""
+typed key by key, or only left on the clipboard.
+
+On X11 (and Windows, macOS) pynput sends the keys and Qt holds the clipboard, on the UI
+thread. On Wayland the desktop's tools do both (system/wayland_delivery.py), on a worker
+thread; when none can send keys the text waits on the clipboard and `notice` tells the
+user to paste it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from desktop_asr.dictation.keystrokes import send_paste, text_with_ending, type_text
+from desktop_asr.errors import AsrError
 from desktop_asr.stores.app_settings import AppSettings
+from desktop_asr.system.wayland_delivery import NOWHERE, ON_CLIPBOARD, Outcome, WaylandDelivery
 from desktop_asr.text.plain_text import plain_line
 from desktop_asr.ui.clipboard_guard import ClipboardGuard
+from desktop_asr.ui.workers import run_in_background
 
 ModifiersReleased = Callable[[float], bool]  # wait up to N seconds for held keys to go up
+WaylandFactory = Callable[[], WaylandDelivery]  # the tools found now (checked again on failure)
 
 
 class TextDelivery(QObject):
@@ -22,13 +31,18 @@ class TextDelivery(QObject):
     Controller (injected in tests); ``modifiers_released`` waits until the user let go
     of the dictation keys, so that e.g. a held Alt does not turn Ctrl+V into Ctrl+Alt+V."""
 
+    notice = Signal(str)  # something the user must do or know: "press Ctrl+V to paste"
+
     def __init__(self, *, guard: ClipboardGuard | None = None, keyboard: Any = None,
                  modifiers_released: ModifiersReleased | None = None,
+                 wayland: WaylandFactory | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.guard = guard if guard is not None else ClipboardGuard(parent=self)
         self._keyboard = keyboard
         self.modifiers_released = modifiers_released
+        self._wayland_factory = wayland
+        self._wayland = wayland() if wayland is not None else None
 
     def deliver(self, text: str, settings: AppSettings) -> None:
         """Deliver ``text`` as one plain line (a server's line breaks, escapes and bidi
@@ -36,6 +50,9 @@ class TextDelivery(QObject):
         chose may add an Enter."""
         text = plain_line(text)
         output, ending = settings.dictation_output, settings.dictation_ending
+        if self._wayland is not None:
+            self._deliver_on_wayland(self._wayland, text, output, ending)
+            return
         if output == "clipboard":
             self.guard.put_text(text_with_ending(text, ending)
                                 + ("\n" if ending == "newline" else ""))
@@ -52,3 +69,29 @@ class TextDelivery(QObject):
             send_paste(self._keyboard, ending=ending)
         finally:
             self.guard.restore()
+
+    # --- Wayland: the desktop's tools, on a worker thread -----------------------------------
+    def _deliver_on_wayland(self, wayland: WaylandDelivery, text: str, output: str,
+                            ending: str) -> None:
+        def failed(message: str, details: str) -> None:
+            # A tool stopped working: look again, and leave the text on the clipboard.
+            if self._wayland_factory is not None:
+                self._wayland = self._wayland_factory()
+            fallback = WaylandDelivery(None, self._wayland.clipboard if self._wayland else None)
+            try:
+                self._outcome(fallback.deliver(text, "clipboard", "none"), output)
+            except AsrError:
+                self._outcome(Outcome(NOWHERE), output)
+
+        run_in_background(lambda: wayland.deliver(text, output, ending),
+                          finished=lambda outcome: self._outcome(outcome, output),
+                          failed=failed, parent=self)
+
+    def _outcome(self, outcome: Outcome, output: str) -> None:
+        if outcome.how == ON_CLIPBOARD and output != "clipboard":
+            self.notice.emit(self.tr("The text is on the clipboard: press Ctrl+V to paste "
+                                     "it (this desktop lets no application type into "
+                                     "another)."))
+        elif outcome.how == NOWHERE:
+            self.notice.emit(self.tr("The text could not be pasted or put on the clipboard "
+                                     "here; it is kept in the history."))
