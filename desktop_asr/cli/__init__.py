@@ -15,6 +15,10 @@ from desktop_asr import __version__
 REMOTE_FLAGS = {
     "toggle-recording": "start or stop recording in the running app (starts the app and "
     "records if it is not running)",
+    "start-recording": "start dictating in the running app (push-to-talk: bind it to a key's "
+    "press in your desktop's shortcuts; starts the app if it is not running)",
+    "stop-recording": "stop dictating in the running app (push-to-talk: bind it to the key's "
+    "release)",
     "show": "show the running app's window (starts the app if it is not running)",
     "quit": "quit the running app",
 }
@@ -43,9 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_remote(command: str) -> int:
-    """Send ``command`` to the running app. If none runs, "show" and "toggle-recording"
-    start the app (which then carries the command out) and "quit" says so and exits 0:
-    the app not running is what the user wanted."""
+    """Send ``command`` to the running app. If none runs, "show", "toggle-recording" and
+    "start-recording" start the app (which then carries the command out); "quit" and
+    "stop-recording" say so and exit 0: the app not running is what the user wanted."""
     try:
         from desktop_asr.ui.single_instance import send_command
     except ImportError as exc:
@@ -54,7 +58,7 @@ def run_remote(command: str) -> int:
         return 1
     if send_command(command):
         return 0
-    if command == "quit":
+    if command in ("quit", "stop-recording"):
         print("desktop-asr is not running.")
         return 0
     from desktop_asr.ui.app import run_app

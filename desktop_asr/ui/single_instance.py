@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
-COMMANDS = ("show", "toggle-recording", "quit")
+COMMANDS = ("show", "toggle-recording", "start-recording", "stop-recording", "quit")
 NAME_ENV = "DESKTOP_ASR_INSTANCE_NAME"  # overrides the server name (tests, several setups)
 DEFAULT_TIMEOUT_MS = 2000
 MAX_LINE = 256  # longer lines are not a command: the connection is dropped
