@@ -33,7 +33,7 @@ def clean_api_key(value: str, where: str = "") -> str:
     for position, ch in enumerate(key, start=1):
         if not " " <= ch <= "~":
             raise InputError(
-                f"{what} contains {_describe(ch)} (character {position} of {len(key)}), "
+                f"{what} contains {_describe(ch)} at character {position} of {len(key)}, "
                 "which cannot be sent to a server: API keys are letters, digits and ASCII "
                 "symbols only. Copy the key again, on its own, and enter it again.")
     return key

@@ -214,3 +214,82 @@ def test_resolve_api_key(memory):
             resolve_api_key(from_env, secrets, environ)
         assert str(info.value) == ("The profile 'home' reads its API key from $MY_KEY, "
                                    "which is not set.")
+
+
+# --- keys with stray characters ---------------------------------------------------------------
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize("typed", [KEY + " ", KEY + "\n", " " + KEY + "\r\n", NBSP + KEY + NBSP,
+                                   "\t" + KEY])
+def test_surrounding_whitespace_is_stripped_before_a_key_is_kept(memory, typed):
+    secrets = SecretStore(memory)
+    secrets.set("home", typed)
+    assert memory.entries == {(SERVICE, "profile:home"): KEY}
+    secrets.keep_for_session("lab", typed)
+    assert secrets.get("lab") == KEY
+
+
+@pytest.mark.parametrize(("typed", "words"), [
+    (KEY[:6] + NBSP + KEY[6:], "a non-breaking or other special space"),
+    (KEY[:6] + "\n" + KEY[6:], "a line break"),
+    (KEY[:6] + "\u200b" + KEY[6:], "an invisible formatting character"),
+    (KEY[:6] + "\u2019" + KEY[6:], "a character outside ASCII"),
+    (KEY[:6] + "\x1b" + KEY[6:], "a control character"),
+])
+def test_a_key_that_cannot_be_sent_is_refused_in_words_without_showing_it(memory, typed,
+                                                                           words):
+    secrets = SecretStore(memory)
+    for keep in (secrets.set, secrets.keep_for_session):
+        with pytest.raises(InputError) as info:
+            keep("home", typed)
+        text = f"{info.value} {info.value.details} {info.value!r}"
+        assert f"contains {words}" in text
+        assert f"at character 7 of {len(typed)}, which cannot be sent" in text
+        assert KEY[:6] not in text
+        assert KEY[7:] not in text
+    assert memory.entries == {}
+    assert secrets.get("home") is None
+
+
+def test_a_key_stored_earlier_with_stray_whitespace_is_stripped_on_read(memory):
+    memory.entries[(SERVICE, "profile:home")] = KEY + " \n"  # an older version kept it so
+    secrets = SecretStore(memory)
+    assert secrets.get("home") == KEY
+    assert resolve_api_key(Profile("home", "http://h:1"), secrets, {}) == KEY
+
+
+def test_a_stored_key_that_cannot_be_sent_is_refused_in_words(memory):
+    memory.entries[(SERVICE, "profile:home")] = KEY[:6] + "\n" + KEY[6:]
+    with pytest.raises(InputError) as info:
+        resolve_api_key(Profile("home", "http://h:1"), SecretStore(memory), {})
+    message = str(info.value)
+    assert message.startswith("The API key stored for the profile 'home' contains a line "
+                              "break")
+    assert "profile edit home --api-key-stdin" in message
+    assert KEY[:6] not in message
+    assert KEY[7:] not in message
+
+
+def test_a_key_from_the_environment_is_cleaned_or_refused_naming_the_variable(memory):
+    profile = Profile("home", "http://h:1", api_key_env="ASR_KEY")
+    secrets = SecretStore(memory)
+    assert resolve_api_key(profile, secrets, {"ASR_KEY": KEY + "\n"}) == KEY
+    with pytest.raises(InputError) as info:
+        resolve_api_key(profile, secrets, {"ASR_KEY": KEY[:6] + NBSP + KEY[6:]})
+    assert str(info.value).startswith("The API key in $ASR_KEY contains a non-breaking")
+    assert KEY[:6] not in str(info.value)
+    with pytest.raises(InputError, match=r"\$ASR_KEY, which is not set"):
+        resolve_api_key(profile, secrets, {"ASR_KEY": " \n"})
+
+
+def test_a_profile_never_inherits_a_key_left_under_its_name(memory):
+    memory.entries[(SERVICE, "profile:house")] = "sk-left-behind-by-an-old-profile"
+    secrets = SecretStore(memory)
+    assert secrets.move("home", "house") is False  # home has no key: house keeps none
+    assert memory.entries == {}
+    memory.entries[(SERVICE, "profile:new")] = "sk-left-behind-by-an-old-profile"
+    secrets.forget_leftover("new")
+    assert memory.entries == {}
+    memory.broken.add("delete")
+    secrets.forget_leftover("nothing-there")  # a keyring that cannot delete: no error
