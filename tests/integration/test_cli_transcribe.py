@@ -369,3 +369,37 @@ def test_corrupt_file_alone(run_cli, tmp_path, refserver):
     assert result.returncode == 1
     line = assert_one_clean_error_line(result.stderr)
     assert "broken.mp3" in line
+
+
+def test_a_url_inputs_password_and_query_are_neither_printed_nor_kept(refserver, run_cli,
+                                                                      file_server, tmp_path):
+    root, base = file_server
+    dtmf.write_audio(root / "a.wav", dtmf.synthesize("2468"), 16000)
+    port = base.rsplit(":", 1)[1]
+    secrets = ("pw-Secret-5150", "token-Secret-8086")
+    plain = f"http://user:{secrets[0]}@127.0.0.1:{port}/a.wav?token={secrets[1]}"
+    tls = f"https://user:{secrets[0]}@127.0.0.1:{port}/a.wav?token={secrets[1]}"
+
+    done = run_cli("transcribe", plain, "--server", refserver.url, "--format", "json")
+    assert done.returncode == 0, done.stderr  # downloaded with them, so they were used
+    assert json.loads(done.stdout)["text"] == "2468"
+    assert json.loads(done.stdout)["source"] == f"{base}/a.wav"
+    failed = run_cli("transcribe", tls, "--server", refserver.url)  # no TLS on that port
+    assert failed.returncode == 1
+    line = assert_one_clean_error_line(failed.stderr)
+    assert line.startswith(f"desktop-asr: https://127.0.0.1:{port}/a.wav: ")
+
+    listed = run_cli("history", "list", "--json")
+    entries = json.loads(listed.stdout)
+    assert [(e["source"], e["status"]) for e in entries] == [
+        (f"https://127.0.0.1:{port}/a.wav", "failed"), (f"{base}/a.wav", "done")]
+    shown = run_cli("history", "show", str(entries[0]["id"]))
+    assert f"https://127.0.0.1:{port}/a.wav" in shown.stdout
+    files = [p for p in (tmp_path / "data").rglob("*") if p.is_file()]
+    assert files
+    for secret in secrets:
+        for text in (done.stdout, done.stderr, failed.stdout, failed.stderr, listed.stdout,
+                     shown.stdout):
+            assert secret not in text
+        for path in files:
+            assert secret.encode() not in path.read_bytes(), path

@@ -234,3 +234,31 @@ def test_a_damaged_history_does_not_stop_a_transcription(cli, refserver, make_au
     assert db.read_bytes() == b"not a database" * 100  # left as it was
     with pytest.raises(sqlite3.DatabaseError):
         sqlite3.connect(db).execute("select 1 from sqlite_master").fetchall()
+
+
+def test_a_profiles_key_never_goes_to_another_server(cli, real_keyring, make_refserver,
+                                                     make_audio):
+    key = cli.watch(new_key())
+    own = make_refserver(api_key=key)
+    other = make_refserver()  # anyone's server on another port: it must not get the key
+    home = unique("home")
+    added = cli("profile", "add", home, "--server", own.url, "--api-key-stdin", stdin=key)
+    assert added.returncode == 0, added.stderr
+    audio = str(make_audio("a.wav", "5"))
+
+    result = cli("transcribe", audio, "--profile", home, "--server", other.url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "5\n"
+    ((request,),) = [other.requests()]
+    assert request["auth"] is False  # no Authorization header at all
+    warning = assert_one_clean_error_line(result.stderr)
+    assert warning.startswith("desktop-asr: warning: The API key of the profile")
+    assert f"only sent to its own server ({own.url})" in warning
+    assert f"no API key is sent to {other.url}" in warning
+
+    # The same address written another way is the same server: the key goes there.
+    result = cli("transcribe", audio, "--profile", home, "--server", own.url + "/v1/")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert [r["auth"] for r in own.requests()] == [True]
+    cli.assert_key_nowhere(key)
