@@ -1,0 +1,168 @@
+"""A small client of the XDG desktop portal (org.freedesktop.portal.Desktop on the session
+bus), over jeepney: the request/response pattern every portal method uses, and signals.
+
+A portal method returns at once with the object path of a Request; the answer comes later
+as that Request's ``Response(u response, a{sv} results)`` signal (0 = success, 1 = the
+user cancelled, 2 = another failure). The path is known in advance (it is made of our
+unique bus name and a ``handle_token`` we choose), so the signal is subscribed to before
+the call: an answer can never be missed. Everything here blocks: use it from a worker
+thread. Signals are handed to callbacks on the connection's own receiving thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import queue
+from collections.abc import Callable
+from typing import Any
+
+from desktop_asr.errors import AsrError
+
+log = logging.getLogger(__name__)
+
+BUS_NAME = "org.freedesktop.portal.Desktop"
+OBJECT_PATH = "/org/freedesktop/portal/desktop"
+REQUEST_INTERFACE = "org.freedesktop.portal.Request"
+SUCCESS, CANCELLED = 0, 1
+CALL_TIMEOUT = 5.0  # a method's own reply
+_tokens = itertools.count(1)
+
+
+class PortalError(AsrError):
+    """The portal is missing, refused, or the user said no; ``cancelled`` for the last."""
+
+    def __init__(self, message: str, *, details: str = "", cancelled: bool = False) -> None:
+        super().__init__(message, details=details)
+        self.cancelled = cancelled
+
+
+def new_token(kind: str) -> str:
+    return f"desktop_asr_{kind}_{os.getpid()}_{next(_tokens)}"
+
+
+class PortalConnection:
+    """One connection to the session bus (or ``bus``, an address) for portal calls."""
+
+    def __init__(self, bus: str = "SESSION") -> None:
+        try:
+            from jeepney.io.threading import open_dbus_router
+        except ImportError as exc:  # jeepney comes with keyring on Linux
+            raise PortalError("The desktop portal cannot be reached (no D-Bus library).",
+                              details=str(exc)) from exc
+        self._opened = open_dbus_router(bus)
+        try:
+            self._router = self._opened.__enter__()
+        except Exception as exc:  # no session bus
+            raise PortalError("The desktop portal cannot be reached (no D-Bus session).",
+                              details=str(exc)) from exc
+        self.closed = False
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self._opened.__exit__(None, None, None)
+
+    def send(self, message: Any) -> None:
+        """Send ``message`` without waiting for a reply."""
+        self._router.send(message)
+
+    @property
+    def unique_name(self) -> str:
+        return str(self._router.unique_name)
+
+    def property(self, interface: str, name: str) -> Any:
+        """A property of the portal object; PortalError when the portal lacks it."""
+        from jeepney import DBusAddress, Properties
+
+        address = DBusAddress(OBJECT_PATH, bus_name=BUS_NAME, interface=interface)
+        reply = self._call_raw(Properties(address).get(name))
+        return reply[0][1]  # a variant: (signature, value)
+
+    def call(self, interface: str, method: str, signature: str, body: tuple[Any, ...],
+             ) -> tuple[Any, ...]:
+        """A plain method call (no Request); its reply's body."""
+        from jeepney import DBusAddress, new_method_call
+
+        address = DBusAddress(OBJECT_PATH, bus_name=BUS_NAME, interface=interface)
+        return self._call_raw(new_method_call(address, method, signature, body))
+
+    def request(self, interface: str, method: str, signature: str,
+                body: Callable[[str], tuple[Any, ...]], timeout: float) -> dict[str, Any]:
+        """Call a method that answers through a Request. ``body(handle_token)`` builds the
+        arguments (the token goes into its options); returns the Response's results with
+        the variants unwrapped. PortalError when refused, cancelled or timed out."""
+        from jeepney import MatchRule, message_bus
+
+        token = new_token("request")
+        sender = self.unique_name.lstrip(":").replace(".", "_")
+        path = f"{OBJECT_PATH}/request/{sender}/{token}"
+        rule = MatchRule(type="signal", interface=REQUEST_INTERFACE, member="Response",
+                         path=path)
+        self._call_raw(message_bus.AddMatch(rule))
+        try:
+            with self._router.filter(rule) as answers:
+                self.call(interface, method, signature, body(token))
+                try:
+                    response = answers.get(timeout=timeout)
+                except queue.Empty:
+                    raise PortalError(f"The desktop did not answer ({method} took longer "
+                                      f"than {timeout:g} s).") from None
+        finally:
+            self._call_raw(message_bus.RemoveMatch(rule))
+        code, results = response.body
+        if code == CANCELLED:
+            raise PortalError("The request was declined.", cancelled=True)
+        if code != SUCCESS:
+            raise PortalError(f"The desktop refused the request ({method}).")
+        return {key: value[1] for key, value in results.items()}
+
+    def subscribe(self, interface: str, member: str,
+                  callback: Callable[[tuple[Any, ...]], None]) -> Callable[[], None]:
+        """Call ``callback(body)`` for each ``member`` signal of the portal's ``interface``
+        (on a thread of this connection); returns a function that stops it."""
+        import threading
+
+        from jeepney import MatchRule, message_bus
+
+        rule = MatchRule(type="signal", interface=interface, member=member,
+                         path=OBJECT_PATH)
+        self._call_raw(message_bus.AddMatch(rule))
+        stop = threading.Event()
+        filtered = self._router.filter(rule, bufsize=64)
+        signals = filtered.__enter__()
+
+        def pump() -> None:
+            while not stop.is_set():
+                try:
+                    message = signals.get(timeout=0.2)
+                except queue.Empty:
+                    continue
+                try:
+                    callback(tuple(message.body))
+                except Exception:  # a callback's error must not end the pump
+                    log.exception("portal signal %s", member)
+
+        thread = threading.Thread(target=pump, name=f"portal-{member}", daemon=True)
+        thread.start()
+
+        def unsubscribe() -> None:
+            stop.set()
+            thread.join(1.0)
+            filtered.__exit__(None, None, None)
+
+        return unsubscribe
+
+    def _call_raw(self, message: Any) -> tuple[Any, ...]:
+        from jeepney import HeaderFields, MessageType
+
+        try:
+            reply = self._router.send_and_get_reply(message, timeout=CALL_TIMEOUT)
+        except Exception as exc:  # timeout, connection closed
+            raise PortalError("The desktop portal did not answer.", details=str(exc)) from exc
+        if reply.header.message_type == MessageType.error:
+            name = reply.header.fields.get(HeaderFields.error_name, "")
+            raise PortalError("The desktop portal refused the call.",
+                              details=f"{name}: {reply.body[0] if reply.body else ''}")
+        return tuple(reply.body)
