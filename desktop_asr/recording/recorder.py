@@ -42,7 +42,7 @@ from desktop_asr.recording.devices import (
     import_sounddevice,
     list_input_devices,
 )
-from desktop_asr.recording.wavfile import WavWriter
+from desktop_asr.recording.wavfile import WavWriter, repair_wav
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +246,10 @@ class Recorder:
         self._writer = writer
 
     def stop(self) -> Recording:
-        """Stop and close the file (a valid WAV). An armed recorder keeps its stream open."""
+        """Stop and close the file (a valid WAV). An armed recorder keeps its stream open.
+
+        After a failed write (a full disk) the file holds what reached the disk: its header
+        is repaired to match, and the recording is returned all the same."""
         writer = self._writer
         if writer is None:
             raise RuntimeError("stop() without start()")
@@ -258,8 +261,8 @@ class Recorder:
         finally:
             self._writer = None
             self._last_frames = writer.frames
-            writer.close()
-        return Recording(writer.path, writer.duration, self.samplerate)
+            duration = _close(writer)
+        return Recording(writer.path, duration, self.samplerate)
 
     def cancel(self) -> None:
         """Stop and delete the file. Does nothing when not recording."""
@@ -273,3 +276,19 @@ class Recorder:
     def close(self) -> None:
         """Stop everything (the file of a recording in progress is kept)."""
         self.disarm()
+
+
+def _close(writer: WavWriter) -> float:
+    """Close ``writer``; the duration of the audio on disk. A file whose writing failed is
+    repaired (its sizes made to match what the disk holds) rather than given up."""
+    try:
+        writer.close()
+    except OSError as exc:
+        log.warning("closing %s failed: %s", writer.path, exc)
+        writer.failed = True
+    if writer.failed:
+        try:
+            return repair_wav(writer.path)
+        except RecordingError as exc:
+            log.warning("%s", exc)
+    return writer.duration

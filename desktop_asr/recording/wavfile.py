@@ -1,10 +1,11 @@
 """A 16-bit PCM WAV file written as audio arrives, and the repair of one whose writer died.
 
-`WavWriter` writes the header at once (an empty but valid WAV exists from the start), and
-after every block the stdlib `wave` module patches the RIFF and data sizes; the file is
-flushed after every block and synced to the disk every ``sync_seconds``. If the process is
-killed anyway (between a write and the size patch), `repair_wav` fixes the sizes from the
-file's length.
+`WavWriter` writes the header at once (an empty but valid WAV exists from the start, its
+name synced to the disk with its folder), and after every block the stdlib `wave` module
+patches the RIFF and data sizes; the file is flushed after every block (a killed process
+loses nothing written) and synced to the disk every ``sync_seconds`` (a power cut loses at
+most that much). If the process is killed anyway (between a write and the size patch),
+`repair_wav` fixes the sizes from the file's length.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from desktop_asr.recording.devices import RecordingError
+from desktop_asr.stores.history.audio_files import sync_folder
 
 SAMPLE_WIDTH = 2  # bytes: 16-bit PCM
 
@@ -43,6 +45,7 @@ class WavWriter:
         self.samplerate = samplerate
         self.channels = channels
         self.frames = 0
+        self.failed = False  # a write failed (the disk is full): the header may be behind
         self._sync_seconds = sync_seconds
         self._clock = clock
         self._last_sync = clock()
@@ -56,6 +59,8 @@ class WavWriter:
             self._wave.setframerate(samplerate)
             self._wave.writeframes(b"")  # writes the header now
             self._file.flush()
+            os.fsync(self._file.fileno())
+            sync_folder(self.path.parent)  # the file's name, too, survives a power cut
         except OSError as exc:
             if self._file is not None:
                 self._file.close()
@@ -74,10 +79,14 @@ class WavWriter:
         data = np.ascontiguousarray(block, dtype="<i2")
         if data.size == 0:
             return
-        self._wave.writeframes(data.tobytes())  # also patches the sizes in the header
-        self.frames += data.size // self.channels
         assert self._file is not None
-        self._file.flush()
+        try:
+            self._wave.writeframes(data.tobytes())  # also patches the sizes in the header
+            self._file.flush()
+        except OSError:
+            self.failed = True
+            raise
+        self.frames += data.size // self.channels
         now = self._clock()
         if now - self._last_sync >= self._sync_seconds:
             os.fsync(self._file.fileno())

@@ -152,6 +152,60 @@ def test_pending_then_done_or_failed(store, clock, tmp_path):
     assert (store.get(b).profile, store.get(b).error, store.get(b).status) == (None, "", "done")
 
 
+def test_a_recording_has_an_entry_from_its_first_second(store, clock, tmp_path):
+    """Status recording while its file is written; pending once stopped; a recording the
+    user cancels while it waits stays cancelled: never offered for resuming again."""
+    audio = store.new_recording_path(".wav")
+    entry_id = store.add_recording("Recording 09:26", "home", audio)
+    entry = store.get(entry_id)
+    assert (entry.status, entry.source_kind, entry.audio_path, entry.profile,
+            entry.recovered) == ("recording", "recording", audio, "home", False)
+    assert [e.id for e in store.unfinished_recordings()] == [entry_id]
+    assert store.pending() == []  # not sent while it is being recorded
+    store.mark_pending(entry_id, 12.5)
+    assert (store.get(entry_id).status, store.get(entry_id).duration) == ("pending", 12.5)
+    assert store.unfinished_recordings() == []
+    assert [e.id for e in store.pending()] == [entry_id]
+    store.mark_cancelled(entry_id)
+    assert store.get(entry_id).status == "cancelled"
+    assert store.pending() == []
+    assert store.count("cancelled") == 1
+    assert audio.exists()  # a cancel keeps the audio; the retention never takes it
+    store.set_retention(Retention.NONE)
+    assert store.apply_retention() == 0
+    assert store.audio_paths() == {audio.absolute()}
+
+
+def test_recovered_entries_are_marked_and_wait_or_fail(store, clock, tmp_path):
+    audio = store.new_recording_path(".wav")
+    lost = store.add_recording("Recording a", None, tmp_path / "gone.wav")
+    kept = store.add_recording("Recording b", None, audio)
+    store.mark_recovered(kept, 61.25)
+    store.mark_recovered(lost, None, "Its audio file is gone.")
+    assert [(e.status, e.recovered, e.duration) for e in store.pending()] == [
+        ("pending", True, 61.25)]
+    assert (store.get(lost).status, store.get(lost).error, store.get(lost).recovered) == (
+        "failed", "Its audio file is gone.", True)
+    store.mark_done(kept, transcript("back again", duration=61.25))
+    assert (store.get(kept).status, store.get(kept).recovered) == ("done", True)
+    orphan = store.add_recovered("Recording c", tmp_path / "c.wav", 3.0)
+    assert (store.get(orphan).status, store.get(orphan).recovered,
+            store.get(orphan).duration) == ("pending", True, 3.0)
+    assert store.get(orphan).to_dict()["recovered"] is True
+
+
+def test_a_closed_history_says_so_in_words(tmp_path):
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    entry_id = store.add_pending("a.wav", "file", None)
+    store.close()
+    store.close()  # twice is fine
+    for call in (lambda: store.get(entry_id), lambda: store.list(),
+                 lambda: store.mark_done(entry_id, transcript("late")),
+                 lambda: store.apply_retention()):
+        with pytest.raises(AsrError, match="is closed"):
+            call()
+
+
 def test_unknown_kinds_and_statuses_are_refused(store):
     with pytest.raises(ValueError, match="source kind"):
         store.add_done("a", "ftp", None, transcript("x"))
@@ -401,7 +455,7 @@ def test_an_unreadable_retention_setting_deletes_nothing(store, tmp_path):
 def test_wal_mode_and_the_schema_version(store, tmp_path):
     with raw_db(tmp_path / "history.sqlite3") as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert store._conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
 
 
@@ -447,7 +501,49 @@ def test_a_version_1_database_is_migrated_and_its_rows_become_searchable(tmp_pat
         new_id = store.add_done("new.wav", "file", None, transcript("帮到您了"))
         assert [h.entry.id for h in store.search("帮到")] == [new_id, hit.entry.id]
     with raw_db(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_version_2_database_migrates_to_the_recording_and_cancelled_statuses(tmp_path):
+    """Schema 3 rebuilds the entries table (a CHECK cannot change in place): every row, its
+    id, its search and the id counter survive; the new statuses and flag work."""
+    path = tmp_path / "history.sqlite3"
+    audio = tmp_path / "recordings" / "old.wav"
+    with raw_db(path) as raw:  # as desktop-asr with schema 2 left it
+        for statement in (*MIGRATIONS[0], *MIGRATIONS[1]):
+            raw.execute(statement)
+        raw.execute("PRAGMA user_version = 2")
+        for n, (status, text) in enumerate([("done", HELLO), ("pending", ""),
+                                            ("failed", ""), ("done", "gone soon")]):
+            raw.execute(
+                "INSERT INTO entries (source, source_kind, created_at, duration, text, status,"
+                " error, audio_path) VALUES (?, 'recording', ?, 2.0, ?, ?, ?, ?)",
+                (f"rec{n}", f"2024-01-0{n + 1}T00:00:00.000000+00:00", text, status,
+                 "The server refused." if status == "failed" else "", str(audio)))
+        raw.execute("DELETE FROM entries WHERE id = 4")  # the newest: its id is never reused
+    with HistoryStore(path) as store:
+        old = [(e.id, e.status, e.error, e.audio_path, e.recovered)
+               for e in store.list()]
+        assert old == [(3, "failed", "The server refused.", audio, False),
+                       (2, "pending", "", audio, False), (1, "done", "", audio, False)]
+        assert [h.entry.id for h in store.search("可以帮到")] == [1]
+        assert [e.id for e in store.pending()] == [2]
+        new = store.add_recording("Recording now", "home", tmp_path / "new.wav")
+        assert new == 5
+        assert store.get(new).status == "recording"
+        store.mark_cancelled(2)
+        assert store.get(2).status == "cancelled"
+        store.mark_recovered(3, 4.5)
+        assert (store.get(3).status, store.get(3).recovered) == ("pending", True)
+        store.update_text(1, "edited and still found")
+        assert [h.entry.id for h in store.search("still found")] == [1]
+        assert store.search("可以帮到") == []
+    with raw_db(path) as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        raw.execute("INSERT INTO entries_fts (entries_fts) VALUES ('integrity-check')")
+        with pytest.raises(sqlite3.IntegrityError):
+            raw.execute("UPDATE entries SET status = 'lost' WHERE id = 1")
 
 
 def test_a_database_from_a_newer_version_is_refused_untouched(tmp_path):

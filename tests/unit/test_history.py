@@ -167,6 +167,8 @@ def test_an_entry_as_json():
                                    "language": "English"}
     assert data["profile"] == "lab"
     assert data["status"] == "done"
+    assert data["recovered"] is False
+    assert _entry(recovered=True, status="pending").to_dict()["recovered"] is True
 
 
 # --- SQLite errors in words -----------------------------------------------------------------

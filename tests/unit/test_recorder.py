@@ -7,6 +7,7 @@ look at the file in the middle of a recording.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import signal
@@ -332,6 +333,48 @@ def test_a_stream_that_dies_reports_it_and_keeps_the_recording(tmp_path: Path) -
     recording = recorder.stop()
     np.testing.assert_array_equal(read_wav(recording.path)[0], source)
     assert recording.duration_seconds == 0.5
+
+
+# The disk fills up mid-recording: the kernel refuses writes past a size (RLIMIT_FSIZE, in
+# a process of its own; Python ignores SIGXFSZ, so write() fails with EFBIG, through the
+# same path as ENOSPC on a full disk). The limit falls inside a sample.
+_A_FULL_DISK = """
+import json, resource, sys
+from tests.unit.test_recorder import FakeSoundDevice, Recorder, noise, wait_until
+errors = []
+fake = FakeSoundDevice(noise(2.0, seed=21))
+fake.allow(0)
+recorder = Recorder(fake, on_error=errors.append)
+recorder.start(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[2]), resource.RLIM_INFINITY))
+fake.allow(40)
+wait_until(lambda: errors != [])
+still = recorder.is_recording
+recording = recorder.stop()
+print(json.dumps({"errors": errors, "was_recording": still,
+                  "duration": recording.duration_seconds}), flush=True)
+"""
+
+
+def test_a_full_disk_stops_the_writing_says_so_and_keeps_what_reached_it(
+        tmp_path: Path) -> None:
+    path = tmp_path / "rec.wav"
+    limit = 44 + 2 * 8500 + 1  # 0.53 s of audio and half a sample fit on the "disk"
+    result = subprocess.run(
+        [sys.executable, "-c", _A_FULL_DISK, str(path), str(limit)],
+        env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2])),
+        capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["errors"] == [
+        f"Writing the recording to {path} failed: File too large. What was recorded until "
+        "then is kept."
+    ]
+    assert report["was_recording"]  # until the app stops it and collects the file
+    assert report["duration"] == 8500 / RATE
+    frames, rate, _ = read_wav(path)  # a valid WAV: the header matches what is on disk
+    assert rate == RATE
+    np.testing.assert_array_equal(frames, noise(2.0, seed=21)[:8500])
 
 
 def test_a_stream_that_goes_silent_is_reported(tmp_path: Path) -> None:

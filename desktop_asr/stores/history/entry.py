@@ -15,10 +15,12 @@ from desktop_asr.stores.history.search import Snippet
 from desktop_asr.text.transcript import Segment, Transcript
 
 SOURCE_KINDS = ("file", "url", "recording")
-STATUSES = ("done", "failed", "pending")
+# pending: waiting for the server; recording: its audio is still being written (or the app
+# ended before it was: the next start recovers it); cancelled: by the user, never resumed.
+STATUSES = ("done", "failed", "pending", "recording", "cancelled")
 MAX_RETENTION_DAYS = 36500
 COLUMNS = ("id, source, source_kind, profile, created_at, duration, language, text, "
-            "segments, status, error, audio_path")
+            "segments, status, error, audio_path, recovered")
 
 
 def utc_now() -> datetime:
@@ -36,9 +38,10 @@ class HistoryEntry:
     language: str
     text: str
     segments: tuple[Segment, ...]
-    status: str  # "done" | "failed" | "pending"
+    status: str  # "done" | "failed" | "pending" | "recording" | "cancelled"
     error: str  # why it failed, in words
     audio_path: Path | None  # the kept audio of a recording (None: not kept, or deleted)
+    recovered: bool = False  # a recording brought back after an unexpected exit
 
     def to_transcript(self) -> Transcript:
         return Transcript(source=self.source, text=self.text, language=self.language,
@@ -53,6 +56,7 @@ class HistoryEntry:
             "segments": [segment_dict(s) for s in self.segments], "status": self.status,
             "error": self.error,
             "audio_path": None if self.audio_path is None else str(self.audio_path),
+            "recovered": self.recovered,
         }
 
 
@@ -127,9 +131,10 @@ def segments_from_json(text: str) -> tuple[Segment, ...]:
 
 def entry_from_row(row: tuple[Any, ...]) -> HistoryEntry:
     (entry_id, source, kind, profile, created_at, duration, language, text, segments,
-     status, error, audio_path) = row
+     status, error, audio_path, recovered) = row
     return HistoryEntry(
         id=entry_id, source=source, source_kind=kind, profile=profile,
         created_at=datetime.fromisoformat(created_at), duration=duration, language=language,
         text=text, segments=segments_from_json(segments), status=status, error=error,
-        audio_path=None if audio_path is None else Path(audio_path))
+        audio_path=None if audio_path is None else Path(audio_path),
+        recovered=bool(recovered))

@@ -66,6 +66,58 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
            END""",
         "INSERT INTO entries_fts (entries_fts) VALUES ('rebuild')",  # rows of version 1
     ),
+    # 3: two more statuses and a flag, so that nothing is lost and nothing comes back:
+    # 'recording' (a row from the first second of a recording, with its file, so that the
+    # next start finds a recording the app never finished: killed, power cut), 'cancelled'
+    # (the user's cancel is final: never sent again at the next start), and ``recovered``
+    # (an entry brought back after an unexpected exit). SQLite cannot change a CHECK
+    # constraint in place: the table is rebuilt with the same ids (the search index, keyed
+    # by id, stays valid) and its AUTOINCREMENT counter, then its indexes and triggers.
+    (
+        """CREATE TABLE entries_v3 (
+               id          INTEGER PRIMARY KEY AUTOINCREMENT,
+               source      TEXT NOT NULL,
+               source_kind TEXT NOT NULL CHECK (source_kind IN ('file', 'url', 'recording')),
+               profile     TEXT,
+               created_at  TEXT NOT NULL,  -- ISO 8601, UTC, microseconds: sorts as text
+               duration    REAL,
+               language    TEXT NOT NULL DEFAULT '',
+               text        TEXT NOT NULL DEFAULT '',
+               segments    TEXT NOT NULL DEFAULT '[]',  -- JSON list of segment objects
+               status      TEXT NOT NULL CHECK (status IN
+                               ('done', 'failed', 'pending', 'recording', 'cancelled')),
+               error       TEXT NOT NULL DEFAULT '',
+               audio_path  TEXT,
+               recovered   INTEGER NOT NULL DEFAULT 0 CHECK (recovered IN (0, 1))
+           )""",
+        """INSERT INTO entries_v3 (id, source, source_kind, profile, created_at, duration,
+                                   language, text, segments, status, error, audio_path)
+           SELECT id, source, source_kind, profile, created_at, duration, language, text,
+                  segments, status, error, audio_path FROM entries""",
+        # The counter, so that the id of a deleted newest entry is never given again.
+        "DELETE FROM sqlite_sequence WHERE name = 'entries_v3'",
+        """INSERT INTO sqlite_sequence (name, seq)
+           SELECT 'entries_v3', seq FROM sqlite_sequence WHERE name = 'entries'""",
+        "DROP TRIGGER entries_fts_insert",
+        "DROP TRIGGER entries_fts_delete",
+        "DROP TRIGGER entries_fts_update",
+        "DROP TABLE entries",
+        "ALTER TABLE entries_v3 RENAME TO entries",
+        "CREATE INDEX entries_by_time ON entries (created_at, id)",
+        "CREATE INDEX entries_by_status ON entries (status, created_at)",
+        """CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
+               INSERT INTO entries_fts (rowid, text, source) VALUES (new.id, new.text, new.source);
+           END""",
+        """CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
+               INSERT INTO entries_fts (entries_fts, rowid, text, source)
+                   VALUES ('delete', old.id, old.text, old.source);
+           END""",
+        """CREATE TRIGGER entries_fts_update AFTER UPDATE OF text, source ON entries BEGIN
+               INSERT INTO entries_fts (entries_fts, rowid, text, source)
+                   VALUES ('delete', old.id, old.text, old.source);
+               INSERT INTO entries_fts (rowid, text, source) VALUES (new.id, new.text, new.source);
+           END""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

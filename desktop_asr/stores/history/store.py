@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import os
 import shutil
 import sqlite3
 import threading
@@ -21,8 +20,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from desktop_asr.errors import InputError, NotFoundError, scrub
+from desktop_asr.errors import AsrError, InputError, NotFoundError, scrub
 from desktop_asr.stores.credentials import public_url
+from desktop_asr.stores.history.audio_files import create_recording_file, remove_audio
 from desktop_asr.stores.history.entry import (
     COLUMNS,
     SOURCE_KINDS,
@@ -57,10 +57,13 @@ class HistoryStore:
         self.audio_dir = audio_dir if audio_dir is not None else self.path.parent / "recordings"
         self._clock = clock
         self._lock = threading.Lock()
+        self._closed = False
         self._conn = open_database(self.path)
 
     def close(self) -> None:
+        """Close the database; later calls raise AsrError in words. Safe to call twice."""
         with self._lock:
+            self._closed = True
             self._conn.close()
 
     def __enter__(self) -> HistoryStore:
@@ -74,6 +77,17 @@ class HistoryStore:
                     audio_path: Path | None = None) -> int:
         """A transcription about to start (or a recording waiting for the server)."""
         return self._insert(source, kind, profile, "pending", audio_path=audio_path)
+
+    def add_recording(self, source: str, profile: str | None, audio_path: Path) -> int:
+        """A recording that starts now, writing into ``audio_path``: the row exists from its
+        first second (status recording), so that the next start finds it if this run never
+        finishes it (`unfinished_recordings`)."""
+        return self._insert(source, "recording", profile, "recording", audio_path=audio_path)
+
+    def add_recovered(self, source: str, audio_path: Path, duration: float) -> int:
+        """A recording found on disk without an entry (left by an unexpected exit)."""
+        return self._insert(source, "recording", None, "pending", audio_path=audio_path,
+                            duration=duration, recovered=True)
 
     def add_done(self, source: str, kind: str, profile: str | None,
                  transcript: Transcript, audio_path: Path | None = None) -> int:
@@ -97,6 +111,23 @@ class HistoryStore:
 
     def mark_failed(self, entry_id: int, reason: str) -> None:
         self._update(entry_id, "status = 'failed', error = ?", (scrub(reason),))
+
+    def mark_pending(self, entry_id: int, duration: float | None = None) -> None:
+        """A recording stopped: it waits for its transcript (resumed at the next start)."""
+        self._update(entry_id, "status = 'pending', duration = coalesce(?, duration)",
+                     (duration,))
+
+    def mark_cancelled(self, entry_id: int) -> None:
+        """The user cancelled it: final, never sent again (its audio, if any, is kept)."""
+        self._update(entry_id, "status = 'cancelled'", ())
+
+    def mark_recovered(self, entry_id: int, duration: float | None,
+                       problem: str = "") -> None:
+        """An unfinished recording of an earlier run, repaired: pending (to be transcribed,
+        never pasted), or failed with ``problem`` when it could not be recovered."""
+        self._update(entry_id, "recovered = 1, status = ?, error = ?, "
+                     "duration = coalesce(?, duration)",
+                     ("failed" if problem else "pending", problem, duration))
 
     def update_text(self, entry_id: int, text: str) -> None:
         """The user edited the transcript. The edited words can no longer be matched to
@@ -153,9 +184,24 @@ class HistoryStore:
 
     def pending(self) -> builtins.list[HistoryEntry]:
         """Entries still waiting for a transcript, oldest first (the app retries them)."""
+        return self._oldest_first("pending")
+
+    def unfinished_recordings(self) -> builtins.list[HistoryEntry]:
+        """Recordings still marked as being recorded, oldest first: at the app's start,
+        those an earlier run never finished (killed, a power cut)."""
+        return self._oldest_first("recording")
+
+    def audio_paths(self) -> set[Path]:
+        """Every audio file an entry keeps."""
         with self._guard():
-            rows = self._conn.execute(f"SELECT {COLUMNS} FROM entries WHERE status = "
-                                      "'pending' ORDER BY created_at, id").fetchall()
+            rows = self._conn.execute("SELECT DISTINCT audio_path FROM entries "
+                                      "WHERE audio_path IS NOT NULL").fetchall()
+        return {Path(r[0]) for r in rows}
+
+    def _oldest_first(self, status: str) -> builtins.list[HistoryEntry]:
+        with self._guard():
+            rows = self._conn.execute(f"SELECT {COLUMNS} FROM entries WHERE status = ? "
+                                      "ORDER BY created_at, id", (status,)).fetchall()
         return [entry_from_row(r) for r in rows]
 
     def count(self, status: str | None = None) -> int:
@@ -184,21 +230,10 @@ class HistoryStore:
 
     # --- recordings and retention ----------------------------------------------------------
     def new_recording_path(self, suffix: str = ".flac") -> Path:
-        """A new, empty, private file in the audio folder for the recorder to write into."""
+        """A new, empty, private file in the audio folder for the recorder to write into
+        (its name synced to the disk); InputError in words when it cannot be made."""
         stem = self._clock().astimezone().strftime("recording-%Y%m%d-%H%M%S")
-        try:
-            self.audio_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-            for n in range(1, 10_000):
-                path = self.audio_dir / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
-                try:
-                    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-                except FileExistsError:
-                    continue
-                return path
-        except OSError as exc:
-            raise InputError(f"Cannot create a recording file in {self.audio_dir}: "
-                             f"{exc.strerror or exc}.") from None
-        raise InputError(f"Cannot find a free file name in {self.audio_dir}.")
+        return create_recording_file(self.audio_dir, stem, suffix)
 
     def keep_recording(self, src: Path) -> Path:
         """Move a recording into the audio folder (a unique name there); its new path."""
@@ -264,6 +299,9 @@ class HistoryStore:
         (BEGIN IMMEDIATE takes the write lock first, so it waits for another writer
         instead of failing half-way), rolled back if the block raises."""
         with self._lock:
+            if self._closed:
+                raise AsrError(f"The history database {self.path} is closed (desktop-asr "
+                               "is quitting).")
             try:
                 if transaction:
                     self._conn.execute("BEGIN IMMEDIATE")
@@ -279,19 +317,20 @@ class HistoryStore:
 
     def _insert(self, source: str, kind: str, profile: str | None, status: str, *,
                 transcript: Transcript | None = None, error: str = "",
-                audio_path: Path | None = None) -> int:
+                audio_path: Path | None = None, duration: float | None = None,
+                recovered: bool = False) -> int:
         _check(kind, SOURCE_KINDS, "source kind")
         # Never a key, password or URL token in the file (the URL's query is not kept).
         source, error = (public_url(source) if kind == "url" else source), scrub(error)
-        t = transcript or Transcript(source=source, text="", language="", duration=None)
+        t = transcript or Transcript(source=source, text="", language="", duration=duration)
         with self._guard():
             cursor = self._conn.execute(
                 "INSERT INTO entries (source, source_kind, profile, created_at, duration, "
-                "language, text, segments, status, error, audio_path) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "language, text, segments, status, error, audio_path, recovered) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (source, kind, profile, iso(self._clock()), t.duration, t.language, t.text,
                  segments_json(t.segments), status, error,
-                 None if audio_path is None else str(audio_path.absolute())))
+                 None if audio_path is None else str(audio_path.absolute()), int(recovered)))
             return int(cursor.lastrowid or 0)
 
     def _update(self, entry_id: int, assignments: str, params: tuple[Any, ...]) -> None:
@@ -302,15 +341,7 @@ class HistoryStore:
             raise _not_found(entry_id)
 
     def _remove_audio(self, path: Path) -> None:
-        """Delete a kept audio file, but only inside the audio folder: a path elsewhere
-        is the user's own file and is only forgotten."""
-        try:
-            if not path.resolve().is_relative_to(self.audio_dir.resolve()):
-                return
-            path.unlink(missing_ok=True)
-        except OSError as exc:
-            raise InputError(f"Cannot delete the recording {path}: "
-                             f"{exc.strerror or exc}.") from None
+        remove_audio(path, self.audio_dir)
 
 
 def _check(value: str, allowed: tuple[str, ...], what: str) -> None:
