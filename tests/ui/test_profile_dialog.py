@@ -10,7 +10,9 @@ import socket
 import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
+from desktop_asr.stores.history.store import HistoryStore
 from desktop_asr.stores.profile_store import ProfileStore
 from desktop_asr.stores.profiles import Profile
 from desktop_asr.stores.secrets import SERVICE, SecretStore
@@ -19,6 +21,7 @@ from desktop_asr.text.languages import SUPPORTED_LANGUAGES
 from desktop_asr.text.vocabulary import VocabularyList
 from desktop_asr.ui.dialogs import language_names
 from desktop_asr.ui.dialogs.profile_dialog import ProfileDialog
+from tests import dtmf
 from tests.keyrings import MemoryKeyring
 
 KEY = "sk-profile-dialog-test-0123"
@@ -376,3 +379,154 @@ def test_with_the_real_keyring_the_key_is_stored_moved_and_deleted(qtbot, paths,
     dialog.remove_button.click()
     assert ProfileStore(paths["profiles"]).names() == []
     assert not real_keyring.has(second)
+
+
+# --- keys go only where they should, and show nowhere -----------------------------------------
+NBSP = "\u00a0"
+
+
+def paste_key(dialog: ProfileDialog, text: str) -> None:
+    """Paste into the key box as a user would (the clipboard keeps every character)."""
+    QApplication.clipboard().setText(text)
+    dialog.key_box.key_edit.clear()
+    dialog.key_box.key_edit.paste()
+    assert dialog.key_box.key_edit.text() == text
+
+
+def everything_shown(dialog: ProfileDialog) -> str:
+    panels = [dialog.message, dialog.tester.result, dialog.form.models_result,
+              dialog.key_box.result, dialog.key_box.warning]
+    return "\n".join([*(f"{p.message()}\n{p.details_text.toPlainText()}" for p in panels),
+                      dialog.key_box.status_label.text()])
+
+
+def test_a_pasted_key_with_stray_characters_is_cleaned_or_refused_and_shows_nowhere(
+        qtbot, tmp_path, real_keyring, make_refserver):
+    from tests.integration.clitools import Cli, new_key, unique
+
+    cli = Cli(tmp_path)
+    key = cli.watch(new_key())
+    server = make_refserver(api_key=key)
+    paths = {"profiles": cli.profiles_file, "vocabulary": tmp_path / "vocab.json"}
+    dialog = open_dialog(qtbot, paths, SecretStore())
+    shown: list[str] = []
+    for how in (key + " ", key + "\n", NBSP + key + NBSP + "\r\n"):
+        name = unique("ui-stray")
+        dialog.new_profile()
+        dialog.form.name_edit.setText(name)
+        dialog.form.server_edit.setText(server.url)
+        paste_key(dialog, how)
+        dialog.save_button.click()
+        assert dialog.message.kind == "success", dialog.message.message()
+        assert real_keyring.holds(name, key)  # stored clean
+        with qtbot.waitSignal(dialog.tester.finished, timeout=10_000) as done:
+            dialog.tester.test_button.click()
+        assert done.args == [True], dialog.tester.result.message()
+        shown.append(everything_shown(dialog))
+    assert [r["auth"] for r in server.requests()] == [True] * 3
+
+    dialog.new_profile()
+    refused = unique("ui-nbsp")
+    dialog.form.name_edit.setText(refused)
+    dialog.form.server_edit.setText(server.url)
+    paste_key(dialog, key[:12] + NBSP + key[12:])
+    dialog.save_button.click()
+    assert dialog.message.kind == "error"
+    assert dialog.message.message().startswith(
+        "The API key typed in the box contains a non-breaking or other special space at "
+        "character 13 of")
+    assert refused not in ProfileStore(paths["profiles"]).names()  # nothing saved
+    assert not real_keyring.has(refused)
+    shown.append(everything_shown(dialog))
+    assert not any(key[:12] in text or key[12:] in text for text in shown)
+
+    # The profile saved in the dialog works from the command line too, and afterwards the
+    # key is in no output, no file and no history row.
+    audio = dtmf.write_audio(tmp_path / "a.wav", dtmf.synthesize("9"), 16000)
+    result = cli("transcribe", str(audio), "--profile", name)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "9\n"
+    cli.assert_key_nowhere(key)
+    with HistoryStore(cli.data / "desktop-asr" / "history.sqlite3") as history:
+        assert not any(key in f"{e.source}{e.error}{e.text}" for e in history.list())
+
+
+def test_test_and_fetch_with_an_unsaved_address_send_no_stored_key(qtbot, paths, memory,
+                                                                   make_refserver):
+    own = make_refserver(api_key=KEY)
+    other = make_refserver()  # answers anyone: its log shows whether a key came
+    needs_the_key = make_refserver(api_key=KEY)  # says 401 unless the key came
+    ProfileStore(paths["profiles"]).add(Profile("ref", own.url))
+    secrets = SecretStore(memory)
+    secrets.set("ref", KEY)
+    dialog = open_dialog(qtbot, paths, secrets)
+
+    def test_connection() -> None:
+        with qtbot.waitSignal(dialog.tester.finished, timeout=10_000):
+            dialog.tester.test_button.click()
+
+    def fetch_models() -> None:
+        dialog.form.models_result.clear()
+        dialog.form.fetch_models_button.click()
+        qtbot.waitUntil(lambda: dialog.form.models_result.kind in ("success", "error",
+                                                                   "warning"),
+                        timeout=10_000)
+
+    dialog.form.server_edit.setText(other.url)  # edited, not saved
+    test_connection()
+    assert [r["auth"] for r in other.requests()] == [False]
+    assert dialog.tester.result.kind == "warning"
+    assert dialog.tester.result.message().endswith(
+        f"The stored API key of ref is only sent to its saved server ({own.url}), so no "
+        f"key was sent to {other.url}. Type the key above to send it there, or save the "
+        "profile first.")
+    dialog.form.server_edit.setText(needs_the_key.url)
+    fetch_models()
+    assert dialog.form.models_result.kind == "error"
+    assert "401" in dialog.form.models_result.message()
+    assert "only sent to its saved server" in dialog.form.models_result.message()
+
+    dialog.form.server_edit.setText(own.url + "/v1")  # the saved server, written otherwise
+    fetch_models()
+    assert dialog.form.models_result.message() == "The server serves: qwen3-asr"
+
+    paste_key(dialog, KEY)  # typed by the user for this server: it is sent
+    dialog.form.server_edit.setText(other.url)
+    test_connection()
+    assert [r["auth"] for r in other.requests()] == [False, True]
+    assert dialog.tester.result.kind == "success"
+    dialog.form.server_edit.setText(needs_the_key.url)
+    fetch_models()
+    assert dialog.form.models_result.message() == "The server serves: qwen3-asr"
+    assert KEY not in everything_shown(dialog)
+
+
+def test_a_new_profile_never_inherits_a_key_left_under_its_name(qtbot, paths, memory):
+    memory.entries[(SERVICE, "profile:lab")] = "sk-left-by-an-old-profile-named-lab"
+    memory.entries[(SERVICE, "profile:office")] = "sk-left-by-an-old-profile-named-office"
+    dialog = open_dialog(qtbot, paths, SecretStore(memory))
+    dialog.form.name_edit.setText("lab")
+    dialog.form.server_edit.setText("http://10.0.0.5:30101")
+    dialog.save_button.click()
+    assert ProfileStore(paths["profiles"]).names() == ["lab"]
+    assert memory.entries == {(SERVICE, "profile:office"): "sk-left-by-an-old-profile-named-office"}
+    assert dialog.key_box.status_label.text().startswith("No key stored")
+    dialog.form.name_edit.setText("office")  # a rename onto a leftover entry
+    dialog.save_button.click()
+    assert ProfileStore(paths["profiles"]).names() == ["office"]
+    assert memory.entries == {}
+
+
+def test_a_server_address_with_a_password_is_refused_in_words(qtbot, paths, memory):
+    dialog = open_dialog(qtbot, paths, SecretStore(memory))
+    dialog.form.name_edit.setText("lab")
+    dialog.form.server_edit.setText("http://asr:pw-Secret-0451@10.0.0.5:30101")
+    dialog.save_button.click()
+    assert dialog.message.kind == "error"
+    assert "must not contain a user name or password" in dialog.message.message()
+    assert not paths["profiles"].exists()
+    with qtbot.waitSignal(dialog.tester.finished, timeout=1000) as done:
+        dialog.tester.test_button.click()
+    assert done.args == [False]
+    assert "must not contain a user name or password" in dialog.tester.result.message()
+    assert "pw-Secret-0451" not in everything_shown(dialog)
