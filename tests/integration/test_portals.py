@@ -146,3 +146,36 @@ def test_a_declined_request_is_an_error_that_says_so(portal):
         assert portal.calls("NotifyKeyboardKeysym") == []
     finally:
         sender.close()
+
+
+def test_the_dictation_keys_through_the_portal(portal):
+    from desktop_asr.dictation.portal_hotkeys import PortalHotkeys
+
+    events: list[str] = []
+    hotkeys = PortalHotkeys("Ctrl+Alt+D", "F9", lambda: events.append("toggle"),
+                            lambda: events.append("press"), lambda: events.append("release"),
+                            bus=portal.address)
+    hotkeys.start()
+    try:
+        assert hotkeys.ready.wait(10)
+        assert hotkeys.last_error == ""
+        assert hotkeys.bound == {"toggle": "CTRL+ALT+d", "push-to-talk": "F9"}
+        portal.control("Activate", "s", ("toggle",))
+        portal.control("Deactivate", "s", ("toggle",))  # a toggle's release does nothing
+        portal.control("Activate", "s", ("push-to-talk",))
+        portal.control("Deactivate", "s", ("push-to-talk",))
+        wait_for(lambda: len(events) == 3, "three dictation key events")
+        assert events == ["toggle", "press", "release"]
+    finally:
+        hotkeys.stop()
+
+
+def test_a_portal_that_is_not_there_is_a_reason_not_a_crash(tmp_path):
+    from desktop_asr.dictation.portal_hotkeys import PortalHotkeys
+
+    hotkeys = PortalHotkeys("Ctrl+Alt+D", None, lambda: None, lambda: None, lambda: None,
+                            bus=f"unix:path={tmp_path / 'none'}")
+    hotkeys.start()
+    assert hotkeys.ready.wait(10)
+    assert "portal" in hotkeys.last_error
+    hotkeys.stop()
