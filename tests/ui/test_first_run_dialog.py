@@ -7,7 +7,7 @@ import re
 
 import pytest
 from keyring.backends import fail
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 
 from desktop_asr.stores.profile_store import ProfileStore
 from desktop_asr.stores.profiles import Profile
@@ -119,3 +119,51 @@ def test_test_connection_with_host_left_says_so(qtbot, profiles_path, memory):
         dialog.tester.test_button.click()
     assert done.args == [False]
     assert "in place of HOST" in dialog.tester.result.message()
+
+
+def test_the_first_profile_never_inherits_a_key_left_under_its_name(qtbot, profiles_path,
+                                                                      memory):
+    memory.entries[(SERVICE, "profile:My server")] = "sk-left-by-an-old-profile-0000"
+    dialog = open_dialog(qtbot, profiles_path, SecretStore(memory))
+    dialog.server_edit.setText("http://10.0.0.5:30101")
+    assert dialog.save()
+    assert ProfileStore(profiles_path).names() == ["My server"]
+    assert memory.entries == {}
+
+
+def test_a_pasted_key_is_cleaned_or_refused_in_words(qtbot, profiles_path, memory,
+                                                     make_refserver):
+    server = make_refserver(api_key=KEY)
+    dialog = open_dialog(qtbot, profiles_path, SecretStore(memory))
+    dialog.server_edit.setText(server.url)
+    QApplication.clipboard().setText(KEY[:9] + "\u00a0" + KEY[9:])
+    dialog.key_box.key_edit.paste()
+    with qtbot.waitSignal(dialog.tester.finished, timeout=1000) as done:
+        dialog.tester.test_button.click()
+    assert done.args == [False]
+    assert dialog.tester.result.message().startswith(
+        "The API key typed in the box contains a non-breaking or other special space")
+    assert not dialog.save()
+    assert dialog.message.message() == dialog.tester.result.message()
+    assert KEY[:9] not in dialog.message.message()
+    assert not profiles_path.exists()
+    assert server.requests() == []
+
+    dialog.key_box.key_edit.clear()
+    QApplication.clipboard().setText(KEY + " \n")
+    dialog.key_box.key_edit.paste()
+    with qtbot.waitSignal(dialog.tester.finished, timeout=10_000) as done:
+        dialog.tester.test_button.click()
+    assert done.args == [True], dialog.tester.result.message()
+    assert [r["auth"] for r in server.requests()] == [True]
+    assert dialog.save()
+    assert memory.entries == {(SERVICE, "profile:My server"): KEY}
+
+
+def test_a_server_address_with_a_password_is_refused(qtbot, profiles_path, memory):
+    dialog = open_dialog(qtbot, profiles_path, SecretStore(memory))
+    dialog.server_edit.setText("http://me:pw-Secret-1234@10.0.0.5:30101")
+    assert not dialog.save()
+    assert "must not contain a user name or password" in dialog.message.message()
+    assert "pw-Secret-1234" not in dialog.message.message()
+    assert not profiles_path.exists()
