@@ -8,12 +8,16 @@ API keys here are random throwaway values; assertions about them never print the
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
 from desktop_asr.stores.profiles import Profile
-from tests.integration.clitools import NO_KEYRING, new_key, refused_url, unique
+from desktop_asr.stores.vocabulary_store import VocabularyStore
+from tests.integration.clitools import NO_KEYRING, ROOT, new_key, refused_url, unique
 from tests.integration.conftest import assert_one_clean_error_line
 
 pytestmark = pytest.mark.integration
@@ -228,3 +232,47 @@ def test_a_broken_profiles_file_is_explained_and_left_alone(cli):
         assert line.startswith(f"desktop-asr: The profiles file {cli.profiles_file} is not "
                                "valid JSON: line 4, column")
     assert cli.profiles_file.read_bytes() == broken
+
+
+# --- two processes at once ------------------------------------------------------------------------
+# Each process runs the real command line (desktop_asr.cli.main) 15 times for profiles and 15
+# times for words, in one process so that both loops really overlap; both start together.
+_ADDER = """
+import sys
+from desktop_asr.cli import main
+tag = sys.argv[1]
+print("ready", flush=True)
+sys.stdin.readline()  # go
+codes = []
+for i in range(15):
+    codes.append(main(["profile", "add", f"{tag}-{i}", "--server", f"http://10.0.0.{i}:30101"]))
+    codes.append(main(["vocab", "add", "shared", f"{tag}word{i}"]))
+sys.exit(max(codes))
+"""
+
+
+def test_two_processes_adding_at_once_lose_nothing(cli):
+    assert cli("vocab", "create", "shared").returncode == 0
+    env = {**os.environ, **NO_KEYRING, "XDG_CONFIG_HOME": str(cli.config),
+           "XDG_DATA_HOME": str(cli.data), "XDG_CACHE_HOME": str(cli.cache)}
+    adders = [subprocess.Popen([sys.executable, "-c", _ADDER, tag], cwd=ROOT, env=env,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True) for tag in ("a", "b")]
+    try:
+        for adder in adders:  # both have started up: nothing is left to delay one
+            assert adder.stdout is not None
+            assert adder.stdout.readline() == "ready\n"
+        for adder in adders:
+            assert adder.stdin is not None
+            adder.stdin.write("go\n")
+            adder.stdin.flush()
+        results = [adder.communicate(timeout=120) for adder in adders]
+    finally:
+        for adder in adders:
+            adder.kill()
+    assert [a.returncode for a in adders] == [0, 0], results
+    names = set(cli.store().names())
+    assert names == {f"{tag}-{i}" for tag in "ab" for i in range(15)}
+    vocabulary = VocabularyStore(cli.config / "desktop-asr" / "vocabulary.json")
+    words = {entry.word for entry in vocabulary.get("shared").entries}
+    assert words == {f"{tag}word{i}" for tag in "ab" for i in range(15)}
