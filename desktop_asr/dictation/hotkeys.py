@@ -14,11 +14,10 @@ application receives them too. Synthetic keys (ours, from `keystrokes`) are igno
 Surviving idle: a watchdog thread restarts the listener when its thread has died (X
 connection lost, an error in pynput); the matcher forgets stale key state.
 
-`hotkey_problem` says in a sentence why global hotkeys cannot work in a session (Wayland,
-no display), or "". `portal_shortcuts_version` reports whether the XDG GlobalShortcuts
-portal is offered (Wayland desktops that support it); binding through the portal is not
-implemented: on Wayland the app offers ``desktop-asr --toggle-recording`` for the
-desktop's own shortcut settings.
+`hotkey_problem` says in a sentence why pynput's global hotkeys cannot work in a session
+(Wayland, no display), or "". On Wayland the keys go through the GlobalShortcuts portal
+(portal_hotkeys.py) or the desktop's own shortcuts (desktop_shortcuts.py): see
+session_plan.py.
 """
 
 from __future__ import annotations
@@ -285,32 +284,3 @@ def hotkey_problem(environ: Mapping[str, str], platform: str = sys.platform) -> 
     if not environ.get("DISPLAY"):
         return NO_DISPLAY_PROBLEM
     return ""
-
-
-def portal_shortcuts_version(timeout: float = 1.0) -> int | None:
-    """The version of the XDG GlobalShortcuts portal on the session bus, or None when the
-    desktop does not offer it (or D-Bus cannot be reached). Blocks up to ``timeout``
-    seconds: call it from a worker thread. Uses jeepney when installed (it comes with
-    keyring on Linux)."""
-    try:
-        from jeepney import DBusAddress, Properties
-        from jeepney.io.blocking import open_dbus_connection
-    except ImportError:
-        return None
-    portal = DBusAddress("/org/freedesktop/portal/desktop",
-                         bus_name="org.freedesktop.portal.Desktop",
-                         interface="org.freedesktop.portal.GlobalShortcuts")
-    try:
-        with open_dbus_connection(bus="SESSION") as connection:
-            reply = connection.send_and_get_reply(Properties(portal).get("version"),
-                                                  timeout=timeout)
-    except Exception as exc:  # no session bus, timeout
-        log.debug("GlobalShortcuts portal not reachable: %s", exc)
-        return None
-    body = reply.body
-    if reply.header.message_type.name != "method_return" or not body:
-        return None  # an error reply: no portal, or no GlobalShortcuts interface
-    value = body[0]
-    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], int):
-        return value[1]  # a variant: (signature, value)
-    return None

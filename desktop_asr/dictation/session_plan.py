@@ -74,3 +74,34 @@ def plan_text(session: Session, environ: Mapping[str, str], *,
     if sender is not None:
         return TextPlan(sender.name, wl_clipboard, tuple(passed))
     return TextPlan(TEXT_CLIPBOARD, wl_clipboard, tuple(passed))
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """What was found about this session once, at start (the portals are asked over D-Bus:
+    `detect_plan` blocks, call it from a worker thread)."""
+
+    session: Session
+    shortcuts_portal: int | None = None  # GlobalShortcuts version, None when not offered
+    remote_desktop_portal: int | None = None
+    text: TextPlan = field(default_factory=lambda: TextPlan(TEXT_PYNPUT))
+
+    def keys(self, toggle: str | None, push_to_talk: str | None) -> KeysPlan:
+        return plan_keys(self.session, self.shortcuts_portal, toggle, push_to_talk)
+
+
+def detect_plan(environ: Mapping[str, str], *, bus: str = "SESSION",
+                which: Which = shutil.which) -> SessionPlan:
+    from desktop_asr.system.portal import portal_version
+    from desktop_asr.system.portal_keys import INTERFACE as REMOTE_DESKTOP
+    from desktop_asr.system.portal_shortcuts import INTERFACE as GLOBAL_SHORTCUTS
+    from desktop_asr.system.session import detect_session
+
+    session = detect_session(environ)
+    shortcuts = remote = None
+    if session.is_wayland:
+        shortcuts = portal_version(GLOBAL_SHORTCUTS, bus)
+        remote = portal_version(REMOTE_DESKTOP, bus)
+    text = plan_text(session, environ, remote_desktop_version=remote, which=which)
+    return SessionPlan(session, shortcuts, remote, text)
+

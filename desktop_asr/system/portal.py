@@ -166,3 +166,19 @@ class PortalConnection:
             raise PortalError("The desktop portal refused the call.",
                               details=f"{name}: {reply.body[0] if reply.body else ''}")
         return tuple(reply.body)
+
+
+def portal_version(interface: str, bus: str = "SESSION") -> int | None:
+    """The version of the portal ``interface``, or None when the desktop does not offer it
+    (or there is no session bus)."""
+    try:
+        connection = PortalConnection(bus)
+    except PortalError:
+        return None
+    try:
+        version = connection.property(interface, "version")
+    except PortalError:
+        return None
+    finally:
+        connection.close()
+    return int(version) if isinstance(version, int) and version > 0 else None

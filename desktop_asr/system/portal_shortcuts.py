@@ -33,21 +33,6 @@ def preferred_trigger(modifiers: list[str], keysym: str) -> str:
     return "+".join([*(_TRIGGER_MODIFIERS[m] for m in order if m in modifiers), keysym])
 
 
-def portal_version(bus: str = "SESSION") -> int | None:
-    """The GlobalShortcuts portal's version, or None when the desktop does not offer it."""
-    try:
-        connection = PortalConnection(bus)
-    except PortalError:
-        return None
-    try:
-        version = connection.property(INTERFACE, "version")
-    except PortalError:
-        return None
-    finally:
-        connection.close()
-    return int(version) if isinstance(version, int) else None
-
-
 class PortalShortcuts:
     """A GlobalShortcuts session of this app (see the module doc)."""
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop_asr.system.portal import PortalError
+from desktop_asr.system.portal import PortalError, portal_version
 from desktop_asr.system.portal_keys import PortalKeySender, keysym_of
-from desktop_asr.system.portal_shortcuts import PortalShortcuts, portal_version, preferred_trigger
+from desktop_asr.system.portal_shortcuts import INTERFACE, PortalShortcuts, preferred_trigger
 from tests.integration.clitools import ROOT
 
 pytestmark = pytest.mark.integration
@@ -73,8 +73,8 @@ def wait_for(condition, what: str, timeout: float = 5.0) -> None:
 
 
 def test_the_portal_version_is_read_and_none_without_a_portal(portal, tmp_path):
-    assert portal_version(portal.address) == 1
-    assert portal_version(f"unix:path={tmp_path / 'no-bus'}") is None
+    assert portal_version(INTERFACE, portal.address) == 1
+    assert portal_version(INTERFACE, f"unix:path={tmp_path / 'no-bus'}") is None
 
 
 def test_shortcuts_are_bound_and_press_and_release_reach_the_app(portal):
@@ -179,3 +179,18 @@ def test_a_portal_that_is_not_there_is_a_reason_not_a_crash(tmp_path):
     assert hotkeys.ready.wait(10)
     assert "portal" in hotkeys.last_error
     hotkeys.stop()
+
+
+def test_the_session_plan_asks_the_portals(portal, tmp_path):
+    from desktop_asr.dictation.session_plan import KEYS_PORTAL, TEXT_PORTAL, detect_plan
+
+    environ = {"WAYLAND_DISPLAY": "wayland-0", "XDG_CURRENT_DESKTOP": "KDE",
+               "XDG_RUNTIME_DIR": str(tmp_path)}
+    plan = detect_plan(environ, bus=portal.address, which=lambda _name: None)
+    assert (plan.shortcuts_portal, plan.remote_desktop_portal) == (1, 2)
+    assert plan.keys("Ctrl+Alt+D", None).how == KEYS_PORTAL
+    assert plan.text.how == TEXT_PORTAL
+    without = detect_plan(environ, bus=f"unix:path={tmp_path / 'none'}",
+                          which=lambda _name: None)
+    assert (without.shortcuts_portal, without.remote_desktop_portal) == (None, None)
+    assert without.keys("Ctrl+Alt+D", None).how == "desktop"

@@ -4,8 +4,6 @@ real listener under X is tested in tests/e2e/test_hotkeys.py)."""
 from __future__ import annotations
 
 import logging
-import shutil
-import subprocess
 import threading
 from types import SimpleNamespace
 
@@ -18,7 +16,6 @@ from desktop_asr.dictation.hotkeys import (
     HotkeyService,
     HotkeyUnavailableError,
     hotkey_problem,
-    portal_shortcuts_version,
 )
 from desktop_asr.dictation.keys import HotkeyError, parse_combination
 
@@ -375,71 +372,3 @@ def test_wayland_problem_names_the_command_to_bind():
 @pytest.mark.parametrize("platform", ["win32", "darwin"])
 def test_no_problem_on_windows_and_macos(platform):
     assert hotkey_problem({}, platform) == ""
-
-
-# --- the XDG GlobalShortcuts portal ----------------------------------------------------------
-@pytest.fixture
-def private_bus(monkeypatch):
-    """A D-Bus session bus of our own (never the desktop's): its address in the env."""
-    if shutil.which("dbus-daemon") is None:
-        pytest.skip("dbus-daemon is not installed")
-    pytest.importorskip("jeepney")
-    daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert daemon.stdout is not None
-        address = daemon.stdout.readline().strip()
-        assert address, "dbus-daemon gave no address"
-        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
-        yield address
-    finally:
-        daemon.terminate()
-        daemon.wait(timeout=10)
-        if daemon.stdout is not None:
-            daemon.stdout.close()
-
-
-def serve_portal(version: int):
-    """Answer Properties.Get(GlobalShortcuts, version) as org.freedesktop.portal.Desktop."""
-    from jeepney import MessageType, new_error, new_method_return
-    from jeepney.bus_messages import message_bus
-    from jeepney.io.blocking import open_dbus_connection
-
-    connection = open_dbus_connection(bus="SESSION")
-    assert connection.send_and_get_reply(
-        message_bus.RequestName("org.freedesktop.portal.Desktop")).body == (1,)
-
-    def serve() -> None:
-        try:
-            while True:
-                message = connection.receive()
-                if message.header.message_type is not MessageType.method_call:
-                    continue
-                if tuple(message.body) == ("org.freedesktop.portal.GlobalShortcuts",
-                                           "version"):
-                    connection.send(new_method_return(message, "v", (("u", version),)))
-                else:
-                    connection.send(new_error(message,
-                                              "org.freedesktop.DBus.Error.UnknownProperty"))
-        except Exception:  # the bus went away at the end of the test
-            return
-
-    threading.Thread(target=serve, name="fake-portal", daemon=True).start()
-    return connection
-
-
-def test_portal_version_when_the_desktop_offers_it(private_bus):
-    connection = serve_portal(2)
-    try:
-        assert portal_shortcuts_version() == 2
-    finally:
-        connection.close()
-
-
-def test_no_portal_version_without_the_portal(private_bus):
-    assert portal_shortcuts_version() is None
-
-
-def test_no_portal_version_without_a_bus(monkeypatch, tmp_path):
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path}/no-bus")
-    assert portal_shortcuts_version() is None
