@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_asr.dictation.keys import Role, find_problems
+from desktop_asr.dictation.session_plan import SessionPlan
 from desktop_asr.stores.app_settings import AppSettings
 from desktop_asr.ui.dialogs.hotkey_messages import describe
+from desktop_asr.ui.dialogs.session_methods import SessionMethods
 
 
 class KeyField(QWidget):
@@ -59,7 +61,7 @@ class DictationSettings(QWidget):
     not work on this desktop at all (Wayland...), shown with the alternative."""
 
     def __init__(self, settings: AppSettings, *, hotkey_problem: str = "",
-                 parent: QWidget | None = None) -> None:
+                 plan: SessionPlan | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.toggle_key = KeyField()
         self.toggle_key.set_text(settings.dictation_toggle)
@@ -70,11 +72,14 @@ class DictationSettings(QWidget):
         self.key_problem.setStyleSheet("color: palette(highlight);")
         self.environment_note = QLabel(hotkey_problem)
         self.environment_note.setWordWrap(True)
-        self.environment_note.setVisible(bool(hotkey_problem))
+        self.environment_note.setVisible(bool(hotkey_problem) and plan is None)
         shortcut_note = QLabel(self.tr(
             "You can also bind the command desktop-asr --toggle-recording to a key in your "
             "desktop's own keyboard settings."))
         shortcut_note.setWordWrap(True)
+        # How keys and text work in this session (found when the app started).
+        self.methods = SessionMethods(plan) if plan is not None else None
+        shortcut_note.setVisible(plan is None)
 
         self.output_combo = QComboBox()
         for value, label in (("paste", self.tr("Paste into the focused window")),
@@ -108,6 +113,8 @@ class DictationSettings(QWidget):
         form.addRow(self.key_problem)
         form.addRow(self.environment_note)
         form.addRow(shortcut_note)
+        if self.methods is not None:
+            form.addRow(self.methods)
         form.addRow(self.tr("The text:"), self.output_combo)
         form.addRow(self.tr("After the text:"), self.ending_combo)
         auto_stop = QHBoxLayout()
@@ -133,6 +140,8 @@ class DictationSettings(QWidget):
         problem = self.problem()
         self.key_problem.setText(problem)
         self.key_problem.setVisible(bool(problem))
+        if self.methods is not None and not problem:
+            self.methods.set_keys(self.toggle_key.text(), self.push_key.text())
 
     def values(self) -> dict[str, Any]:
         return {
