@@ -66,3 +66,16 @@ def test_gnome_makes_its_shortcut_after_asking(qtbot, gnome, monkeypatch):  # no
     assert get(item, "binding") == "'<Control><Alt>d'"
     assert get(item, "command").endswith("--toggle-recording'")
     assert not methods.gnome_button.isEnabled()
+
+
+def test_on_wayland_the_indicator_is_off_and_the_page_says_why(qtbot):
+    plan = SessionPlan(wayland("sway"), None, None, TextPlan("wtype"))
+    page = DictationSettings(AppSettings(show_indicator=True), plan=plan)
+    qtbot.addWidget(page)
+    assert not page.indicator_check.isEnabled()
+    assert page.indicator_note.isVisibleTo(page)
+    x11 = DictationSettings(AppSettings(), plan=SessionPlan(detect_session({"DISPLAY": ":0"},
+                                                                           "linux")))
+    qtbot.addWidget(x11)
+    assert x11.indicator_check.isEnabled()
+    assert not x11.indicator_note.isVisibleTo(x11)

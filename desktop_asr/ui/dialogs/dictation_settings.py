@@ -104,6 +104,14 @@ class DictationSettings(QWidget):
         self.auto_stop_check.toggled.connect(self.auto_stop_spin.setEnabled)
         self.indicator_check = QCheckBox(self.tr("Show a small indicator while recording"))
         self.indicator_check.setChecked(settings.show_indicator)
+        self.indicator_note = QLabel(self.tr(
+            "On Wayland a new window takes the keyboard focus, so the indicator would take "
+            "the text meant for your application: it is not shown here. The tray icon shows "
+            "that desktop-asr is recording."))
+        self.indicator_note.setWordWrap(True)
+        wayland = plan is not None and plan.session.is_wayland
+        self.indicator_check.setEnabled(not wayland)
+        self.indicator_note.setVisible(wayland)
         self.sounds_check = QCheckBox(self.tr("Play a sound when recording starts and stops"))
         self.sounds_check.setChecked(settings.play_sounds)
 
@@ -123,6 +131,7 @@ class DictationSettings(QWidget):
         auto_stop.addStretch(1)
         form.addRow(auto_stop)
         form.addRow(self.indicator_check)
+        form.addRow(self.indicator_note)
         form.addRow(self.sounds_check)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
