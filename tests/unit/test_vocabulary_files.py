@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -11,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop_asr.errors import InputError
+from desktop_asr.stores import vocabulary_files
 from desktop_asr.stores.vocabulary_files import (
     FORMATS,
     ImportProblem,
@@ -324,3 +328,55 @@ def test_file_errors_are_input_errors_in_words(tmp_path):
 def test_export_to_an_unwritable_place_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="Cannot write"):
         export_vocabulary(SMALL, tmp_path / "no" / "such" / "folder.csv")
+
+
+# --- only regular files are read ------------------------------------------------------------
+def _import_in_a_subprocess(tmp_path: Path, path: Path, *args: str
+                            ) -> subprocess.CompletedProcess[str]:
+    """``desktop-asr vocab import`` as a user runs it, with a timeout (a read that hangs
+    fails the test instead of hanging it) and a memory cap (an endless read fails fast
+    instead of eating the machine)."""
+
+    def cap_memory() -> None:
+        import resource  # POSIX only, like the tests that use this
+
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_DATA_HOME": str(tmp_path / "data")}
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_asr", "vocab", "import", "work", str(path), *args],
+        cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True,
+        timeout=30, preexec_fn=cap_memory, stdin=subprocess.DEVNULL, check=False)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_a_named_pipe_is_refused_at_once_not_waited_on(tmp_path):
+    fifo = tmp_path / "words.txt"
+    os.mkfifo(fifo)  # nobody ever writes to it: opening it to read would wait forever
+    result = _import_in_a_subprocess(tmp_path, fifo)
+    assert result.returncode != 0
+    assert result.stderr == (f"desktop-asr: {fifo} is a named pipe (FIFO), not a vocabulary "
+                             "file: import a saved file.\n")
+    with pytest.raises(InputError, match="named pipe"):
+        import_vocabulary(fifo)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_a_device_is_refused_at_once_not_read_forever(tmp_path):
+    result = _import_in_a_subprocess(tmp_path, Path("/dev/zero"), "--format", "txt")
+    assert result.returncode != 0
+    assert result.stderr == ("desktop-asr: /dev/zero is a device, not a vocabulary file: "
+                             "import a saved file.\n")
+    with pytest.raises(InputError, match="is a device"):
+        import_vocabulary("/dev/zero", "txt")
+
+
+def test_at_most_the_size_cap_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(vocabulary_files, "_MAX_FILE_BYTES", 1000)
+    big = tmp_path / "words.txt"
+    big.write_text("word\n" * 300)
+    with pytest.raises(InputError, match="larger than"):
+        import_vocabulary(big)
+    big.write_text("word\n" * 200)
+    assert [e.word for e in import_vocabulary(big).entries] == ["word"]
