@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import configparser
 import os
+import shutil
 import subprocess
 import sys
 
@@ -170,3 +171,97 @@ def test_the_command_of_this_installation_starts_this_app():
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"desktop-asr {__version__}"
     assert command[0].startswith(os.path.dirname(sys.executable)) or command[0] == sys.executable
+
+
+# --- any path, however odd: the Desktop Entry Specification's own reading -------------------
+def read_entry_strictly(text: str) -> dict[str, str]:
+    """The [Desktop Entry] group as the specification reads it: one key=value per line
+    (a line that is neither a group, a comment, blank nor key=value makes the file
+    invalid), then the string escapes \\s \\n \\t \\r \\\\ undone."""
+    escapes = {"s": " ", "n": "\n", "t": "\t", "r": "\r", "\\": "\\"}
+    entry: dict[str, str] = {}
+    group = ""
+    for line in text.split("\n"):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            assert line.endswith("]"), f"broken group line {line!r}"
+            group = line[1:-1]
+            continue
+        key, sep, value = line.partition("=")
+        assert sep, f"a line that is not key=value: {line!r}"
+        assert group == "Desktop Entry"
+        assert key.strip() not in entry, f"{key} given twice"
+        chars, i = [], 0
+        while i < len(value):
+            if value[i] == "\\" and i + 1 < len(value) and value[i + 1] in escapes:
+                chars.append(escapes[value[i + 1]])
+                i += 2
+            else:
+                assert value[i] >= " " or value[i] == "\t", f"control character in {line!r}"
+                chars.append(value[i])
+                i += 1
+        entry[key.strip()] = "".join(chars)
+    return entry
+
+
+def exec_arguments(value: str) -> list[str]:
+    """An Exec value (string escapes already undone) split as the specification says:
+    arguments separated by spaces, double-quoted ones with \\" \\` \\$ \\\\ escaped, a
+    reserved character outside quotes invalid, %% a literal %."""
+    args: list[str] = []
+    i = 0
+    while i < len(value):
+        if value[i] == " ":
+            i += 1
+            continue
+        chars: list[str] = []
+        if value[i] == '"':
+            i += 1
+            while value[i] != '"':
+                if value[i] == "\\":
+                    assert value[i + 1] in '"`$\\', f"a stray backslash in {value!r}"
+                    i += 1
+                chars.append(value[i])
+                i += 1
+            i += 1
+            assert i == len(value) or value[i] == " ", f"text after a quote in {value!r}"
+        else:
+            while i < len(value) and value[i] != " ":
+                assert value[i] not in "\t\n\"'\\><~|&;$*?#()`", f"unquoted in {value!r}"
+                chars.append(value[i])
+                i += 1
+        args.append("".join(chars).replace("%%", "%"))
+    return args
+
+
+ODD_PATH = "/tmp/odd dir/it's \"quoted\" back\\slash\nnew line\ttab $HOME `x` 50%/desktop-asr"
+
+
+def test_a_path_with_spaces_quotes_a_backslash_and_a_line_break_reads_back_exactly(config):
+    command = [ODD_PATH, "-m", "desktop_asr"]
+    autostart = Autostart(platform="linux", environ={"XDG_CONFIG_HOME": str(config)},
+                          command=command)
+    autostart.enable()
+    text = autostart.path.read_text(encoding="utf-8")
+    entry = read_entry_strictly(text)
+    assert exec_arguments(entry["Exec"]) == command
+    assert entry["Type"] == "Application"
+    assert autostart.is_enabled()
+    icon_entry = read_entry_strictly(desktop_entry(["desktop-asr"], icon=ODD_PATH))
+    assert icon_entry["Icon"] == ODD_PATH
+    validator = shutil.which("desktop-file-validate")
+    if validator is not None:  # Debian's desktop-file-utils
+        checked = subprocess.run([validator, str(autostart.path)], capture_output=True,
+                                 text=True, timeout=30, check=False)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert "error" not in checked.stdout + checked.stderr
+
+
+def test_a_path_with_other_control_characters_is_refused_in_words(config):
+    autostart = Autostart(platform="linux", environ={"XDG_CONFIG_HOME": str(config)},
+                          command=["/opt/odd\x1bdir/desktop-asr"])
+    with pytest.raises(InputError, match="contains control characters, which an autostart "
+                                         "entry cannot hold"):
+        autostart.enable()
+    assert not autostart.path.exists()
