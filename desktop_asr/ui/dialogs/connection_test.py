@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from desktop_asr.engine.client import AsrClient, ServerConfig
 from desktop_asr.engine.connection_check import ConnectionReport, check_config, check_connection
-from desktop_asr.errors import AsrError
+from desktop_asr.errors import AsrError, scrub
 from desktop_asr.ui.widgets.error_details import ErrorPanel
 from desktop_asr.ui.workers import Task, run_in_background
 
@@ -107,6 +107,6 @@ class ConnectionTestPanel(QWidget):
     def _failed(self, message: str, details: str) -> None:
         if not alive(self):
             return
-        self.test_button.setEnabled(True)
-        self.result.show_error(f"{message} {self._note}".strip(), details)
+        self.test_button.setEnabled(True)  # an unexpected error's text is scrubbed too
+        self.result.show_error(scrub(f"{message} {self._note}".strip()), scrub(details))
         self.finished.emit(False)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_asr.errors import AsrError, KeyringUnavailableError
+from desktop_asr.errors import AsrError, KeyringUnavailableError, scrub
 from desktop_asr.stores.profile_store import ProfileStore
 from desktop_asr.stores.profiles import Profile
 from desktop_asr.stores.secrets import SecretStore
@@ -351,8 +351,8 @@ class ProfileDialog(QDialog):
     def _fetch_failed(self, message: str, details: str) -> None:
         if alive(self):
             self.form.fetch_models_button.setEnabled(True)
-            self.form.models_result.show_error(f"{message} {self._fetch_note}".strip(),
-                                               details)
+            self.form.models_result.show_error(
+                scrub(f"{message} {self._fetch_note}".strip()), scrub(details))
 
     def _check_request(self) -> CheckRequest:
         profile = self.form.profile(self.key_box.api_key_env())
