@@ -90,8 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("desktop-asr: cancelled", file=sys.stderr)
         return 130
     except Exception as exc:  # the last line of defence: never a traceback for users
+        from desktop_asr.errors import scrub
+
         if os.environ.get("DESKTOP_ASR_DEBUG"):
-            traceback.print_exc()
-        print(f"desktop-asr: unexpected error: {exc.__class__.__name__}: {exc} "
-              "(set DESKTOP_ASR_DEBUG=1 for details)", file=sys.stderr)
+            print(scrub(traceback.format_exc()), file=sys.stderr)
+        print(scrub(f"desktop-asr: unexpected error: {exc.__class__.__name__}: {exc} ")
+              + "(set DESKTOP_ASR_DEBUG=1 for details)", file=sys.stderr)
         return 70

@@ -21,7 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from desktop_asr.errors import AsrError, CancelledError
+from desktop_asr.errors import AsrError, CancelledError, scrub
 
 
 class Task(QObject):
@@ -59,7 +59,8 @@ class _Runnable(QRunnable):
         except Exception as exc:  # a bug: words for the user, the traceback for Details
             task.done = True
             task.failed.emit(
-                f"Unexpected error: {exc.__class__.__name__}: {exc}", traceback.format_exc())
+                scrub(f"Unexpected error: {exc.__class__.__name__}: {exc}"),
+                scrub(traceback.format_exc()))
         else:
             task.done = True
             task.finished.emit(result)

@@ -110,3 +110,21 @@ def test_show_error_opens_without_blocking(qtbot):
     assert box.isVisible()  # we got here: open() did not block
     box.button(QMessageBox.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: not box.isVisible(), timeout=1000)
+
+
+def test_a_key_never_reaches_the_error_panel_or_box(qtbot):
+    from desktop_asr.errors import register_secret
+    from desktop_asr.ui.widgets.error_details import ErrorPanel, error_box
+
+    key = "sk-test-0123456789abcdef"
+    register_secret(key)
+    panel = ErrorPanel()
+    qtbot.addWidget(panel)
+    panel.show_message(f"Illegal header value b'Bearer {key}'", "error",
+                       f"Authorization: Bearer {key}")
+    assert key not in panel.message_label.text()
+    assert key not in panel.details_text.toPlainText()
+    box = error_box(None, f"failed with {key}", f"headers: Bearer {key}")
+    assert key not in box.text()
+    assert key not in box.detailedText()
+    box.deleteLater()

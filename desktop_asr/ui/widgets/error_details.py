@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_asr.errors import scrub
+
 KINDS = ("error", "warning", "info", "success")
 _COLOURS = {"error": "#c62828", "warning": "#a15c00", "info": "", "success": "#2e7d32"}
 _TRACEBACK = "Traceback (most recent call last)"
@@ -79,7 +81,7 @@ class ErrorPanel(QWidget):
         (``expanded`` opens it at once, e.g. for a list of skipped lines)."""
         if kind not in KINDS:
             raise ValueError(f"unknown kind {kind!r}")
-        message, details = split_message(message, details)
+        message, details = split_message(scrub(message), scrub(details))
         self.kind = kind
         self.message_label.setText(message)
         colour = _COLOURS[kind]
@@ -114,9 +116,10 @@ class ErrorPanel(QWidget):
 def error_box(parent: QWidget | None, message: str, details: str = "",
               title: str | None = None) -> QMessageBox:
     """A warning QMessageBox (not shown yet): the sentence, and the details behind
-    "Show Details..." only when there are any."""
-    message, details = split_message(message, details)
+    "Show Details..." only when there are any. Plain text, never a key (see errors.scrub)."""
+    message, details = split_message(scrub(message), scrub(details))
     box = QMessageBox(parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title or "desktop-asr")  # the product name is not translated
     box.setText(message)
