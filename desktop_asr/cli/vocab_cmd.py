@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop_asr.errors import AsrError, NotFoundError
+from desktop_asr.errors import AsrError
 from desktop_asr.stores.vocabulary_files import FORMATS, export_vocabulary, import_vocabulary
 from desktop_asr.stores.vocabulary_store import VocabularyStore
 from desktop_asr.text.vocabulary import VocabularyEntry, VocabularyList, make_entry
@@ -148,13 +148,9 @@ def _import(args: argparse.Namespace, store: VocabularyStore) -> int:
         print(f"desktop-asr: {path} holds no usable words; nothing was imported.",
               file=sys.stderr)
         return 1
-    try:
-        current = store.get(args.name)
-    except NotFoundError:
-        current = store.create(args.name)
-        print(f"Created vocabulary list {current.name}.")
-    entries = result.entries if args.replace else [*current.entries, *result.entries]
-    saved = store.save(VocabularyList(current.name, tuple(entries), current.correct))
+    saved, created = store.import_entries(args.name, result.entries, replace_all=args.replace)
+    if created:
+        print(f"Created vocabulary list {saved.name}.")
     count = len(result.problems)
     problems = f"{count} problem" + ("" if count == 1 else "s")
     print(f"Imported {_words(len(result.entries))} into {saved.name} ({problems}).")

@@ -103,6 +103,23 @@ class VocabularyStore:
             self._save(lists)
             return clean
 
+    def import_entries(self, name: str, entries: Iterable[VocabularyEntry], *,
+                       replace_all: bool = False) -> tuple[VocabularyList, bool]:
+        """Add ``entries`` to list ``name`` (made when missing), or put them in place of its
+        words with ``replace_all``, in one step under the lock: a change another process
+        makes meanwhile is never undone. Returns the list as saved and whether it was made.
+        """
+        with locked(self.path, _WHAT):
+            lists = self._load()
+            try:
+                current = self._find(lists, name)
+                created = False
+            except NotFoundError:
+                current, created = VocabularyList(check_list_name(name)), True
+            kept = () if replace_all else current.entries
+            return self.save(VocabularyList(current.name, (*kept, *entries),
+                                            current.correct)), created
+
     def delete(self, name: str) -> VocabularyList:
         with locked(self.path, _WHAT):
             lists = self._load()

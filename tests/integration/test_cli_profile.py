@@ -238,24 +238,30 @@ def test_a_broken_profiles_file_is_explained_and_left_alone(cli):
 # Each process runs the real command line (desktop_asr.cli.main) 15 times for profiles and 15
 # times for words, in one process so that both loops really overlap; both start together.
 _ADDER = """
-import sys
+import pathlib, sys
 from desktop_asr.cli import main
-tag = sys.argv[1]
+tag, folder = sys.argv[1], pathlib.Path(sys.argv[2])
+files = []
+for i in range(15):
+    files.append(folder / f"{tag}{i}.txt")
+    files[-1].write_text(f"{tag}imported{i}", encoding="utf-8")
 print("ready", flush=True)
 sys.stdin.readline()  # go
 codes = []
 for i in range(15):
     codes.append(main(["profile", "add", f"{tag}-{i}", "--server", f"http://10.0.0.{i}:30101"]))
     codes.append(main(["vocab", "add", "shared", f"{tag}word{i}"]))
+    codes.append(main(["vocab", "import", "shared", str(files[i])]))
 sys.exit(max(codes))
 """
 
 
-def test_two_processes_adding_at_once_lose_nothing(cli):
+def test_two_processes_adding_at_once_lose_nothing(cli, tmp_path):
     assert cli("vocab", "create", "shared").returncode == 0
     env = {**os.environ, **NO_KEYRING, "XDG_CONFIG_HOME": str(cli.config),
            "XDG_DATA_HOME": str(cli.data), "XDG_CACHE_HOME": str(cli.cache)}
-    adders = [subprocess.Popen([sys.executable, "-c", _ADDER, tag], cwd=ROOT, env=env,
+    adders = [subprocess.Popen([sys.executable, "-c", _ADDER, tag, str(tmp_path)], cwd=ROOT,
+                               env=env,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True) for tag in ("a", "b")]
     try:
@@ -275,4 +281,5 @@ def test_two_processes_adding_at_once_lose_nothing(cli):
     assert names == {f"{tag}-{i}" for tag in "ab" for i in range(15)}
     vocabulary = VocabularyStore(cli.config / "desktop-asr" / "vocabulary.json")
     words = {entry.word for entry in vocabulary.get("shared").entries}
-    assert words == {f"{tag}word{i}" for tag in "ab" for i in range(15)}
+    assert words == {f"{tag}{kind}{i}" for tag in "ab" for kind in ("word", "imported")
+                     for i in range(15)}
