@@ -34,10 +34,16 @@ system_packages=(
     xvfb trayer xclip xdotool pulseaudio libportaudio2 espeak-ng sox gnome-keyring dbus-x11
     libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libegl1 libgl1
     fonts-noto-cjk imagemagick x11-utils pulseaudio-utils libasound2-plugins
+    sway wtype wl-clipboard
 )
 venv=${VENV:-$repo/.venv}
 if [[ ! -x $venv/bin/python ]] && ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
     system_packages+=(python3-venv)  # Debian's python3 has no venv/ensurepip without it
+fi
+# As root, the Wayland tests' user gets a venv made with Debian's python3 (below).
+if ((EUID == 0)) && [[ ! " ${system_packages[*]} " == *" python3-venv "* ]] \
+    && ! /usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    system_packages+=(python3-venv)
 fi
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
     missing=()
@@ -100,6 +106,79 @@ if [[ ! -f $stamp || $(<"$stamp") != "$want" ]] \
     fi
     rm -f "$pip_log"
     printf '%s' "$want" >"$stamp"
+fi
+
+# --- an unprivileged user for the Wayland tests (tests/e2e/wayland) -------------------------
+# wlroots compositors (sway) refuse to run as root, so as root the Wayland session of those
+# tests runs as this user. Its programs run from a venv made with Debian's /usr/bin/python3
+# (the python first on PATH may live where other users cannot read, e.g. pyenv in /root),
+# one per checkout, with the project installed editable (runtime dependencies only: the
+# user runs the app and the test's windows; pytest runs as root). Root builds it, in a
+# folder only root may write (setuptools writes desktop_asr.egg-info into the checkout,
+# which the user may not write; and root runs that venv's pip); the user reads and runs
+# it. The tests read the outcome from DESKTOP_ASR_TEST_USER* below and skip, saying why,
+# when there is no user.
+export DESKTOP_ASR_TEST_USER="" DESKTOP_ASR_TEST_USER_VENV="" DESKTOP_ASR_TEST_USER_PROBLEM=""
+setup_test_user() {
+    local user=desktop-asr-test home uvenv ustamp uwant log
+    if ((EUID != 0)); then
+        DESKTOP_ASR_TEST_USER_PROBLEM="not root: the Wayland session runs as the user running the tests"
+        return 0
+    fi
+    for tool in useradd runuser getent; do
+        command -v "$tool" >/dev/null 2>&1 || {
+            DESKTOP_ASR_TEST_USER_PROBLEM="$tool is missing, so no unprivileged test user could be made"
+            return 1
+        }
+    done
+    if ! id -u "$user" >/dev/null 2>&1; then
+        say "creating the unprivileged user $user for the Wayland tests (sway refuses to run as root)"
+        useradd -m -s /bin/bash -c "desktop-asr tests (tests/run.sh)" "$user" || {
+            DESKTOP_ASR_TEST_USER_PROBLEM="useradd $user failed"
+            return 1
+        }
+    fi
+    home=$(getent passwd "$user" | cut -d: -f6)
+    if [[ -z $home || ! -d $home ]]; then
+        DESKTOP_ASR_TEST_USER_PROBLEM="the test user $user has no home folder ($home)"
+        return 1
+    fi
+    if ! runuser -u "$user" -- test -r "$repo/pyproject.toml" -a -x "$repo/desktop_asr" \
+            -a -r "$repo/desktop_asr/__init__.py"; then
+        DESKTOP_ASR_TEST_USER_PROBLEM="the test user $user cannot read the checkout $repo (is a parent folder private, e.g. under /root?); clone the project where other users may read it"
+        return 1
+    fi
+    if [[ ! -x /usr/bin/python3 ]] || ! /usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null; then
+        DESKTOP_ASR_TEST_USER_PROBLEM="Debian's /usr/bin/python3 with venv is missing (apt-get install python3-venv)"
+        return 1
+    fi
+    # One venv per checkout, so that two checkouts do not reinstall in turn.
+    uvenv=/var/cache/desktop-asr-tests/$(basename "$repo")-$(printf '%s' "$repo" | cksum | cut -d' ' -f1)
+    ustamp=$uvenv/.desktop-asr-tests-installed
+    uwant="$(cksum <"$repo/pyproject.toml") $repo"
+    if [[ ! -f $ustamp || $(<"$ustamp") != "$uwant" || ! -x $uvenv/bin/desktop-asr ]] \
+        || ! runuser -u "$user" -- "$uvenv/bin/python" -c 'import desktop_asr, PySide6' >/dev/null 2>&1; then
+        say "installing the project into $uvenv for the test user $user (Wayland tests)"
+        log=$(mktemp "${TMPDIR:-/tmp}/desktop-asr-pip-user.XXXXXX")
+        # umask 022: readable by the user whatever root's umask is.
+        if ! (umask 022
+              { [[ -x $uvenv/bin/python ]] || /usr/bin/python3 -m venv "$uvenv"; } \
+                  && "$uvenv/bin/python" -m pip install --disable-pip-version-check -e "$repo" \
+                  && runuser -u "$user" -- "$uvenv/bin/python" -c 'import desktop_asr, PySide6'
+             ) >"$log" 2>&1; then
+            tail -n 30 "$log" >&2
+            rm -f "$log"
+            DESKTOP_ASR_TEST_USER_PROBLEM="installing the project into the test user's venv $uvenv failed (log above)"
+            return 1
+        fi
+        rm -f "$log"
+        printf '%s' "$uwant" >"$ustamp"
+    fi
+    DESKTOP_ASR_TEST_USER=$user
+    DESKTOP_ASR_TEST_USER_VENV=$uvenv
+}
+if ! setup_test_user; then
+    say "no test user for the Wayland tests, they will skip: $DESKTOP_ASR_TEST_USER_PROBLEM"
 fi
 
 say "set-up done in ${SECONDS}s"
