@@ -2,7 +2,8 @@
 (Wayland without the GlobalShortcuts portal): the exact lines or steps for the desktop the
 user runs, made from the keys chosen in Settings.
 
-- sway (and i3's syntax): ``bindsym`` lines; push-to-talk with ``bindsym --release``;
+- sway (and i3's syntax): ``bindsym`` lines; push-to-talk with ``bindsym --no-repeat`` for
+  the press (a held key repeats its binding otherwise) and ``bindsym --release``;
 - Hyprland: ``bind`` lines; push-to-talk with ``bindr`` for the release;
 - GNOME: a custom shortcut (gsettings; see system/gnome_shortcuts.py, which can make it):
   GNOME has no release bindings, so push-to-talk is not offered there;
@@ -93,7 +94,7 @@ def shortcut_steps(session: Session, toggle: str | None, push_to_talk: str | Non
             lines.append(f"bindsym {keys} exec {command} --toggle-recording")
         if talk_keys is not None:
             keys = "+".join([*_mods(talk_keys, _SWAY_MODIFIERS), keysym(talk_keys)])
-            lines += [f"bindsym {keys} exec {command} --start-recording",
+            lines += [f"bindsym --no-repeat {keys} exec {command} --start-recording",
                       f"bindsym --release {keys} exec {command} --stop-recording"]
         return ShortcutSteps("sway", tuple(lines), "~/.config/sway/config", commands)
     if session.desktop == "hyprland":

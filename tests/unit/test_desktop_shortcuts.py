@@ -30,7 +30,7 @@ def test_sway_lines_toggle_and_push_to_talk_on_release():
     steps = shortcut_steps(session("sway"), "Ctrl+Alt+D", "Meta+F9", CMD)
     assert steps.lines == (
         "bindsym Ctrl+Alt+d exec /usr/bin/desktop-asr --toggle-recording",
-        "bindsym Mod4+F9 exec /usr/bin/desktop-asr --start-recording",
+        "bindsym --no-repeat Mod4+F9 exec /usr/bin/desktop-asr --start-recording",
         "bindsym --release Mod4+F9 exec /usr/bin/desktop-asr --stop-recording",
     )
     assert steps.config_file == "~/.config/sway/config"

@@ -111,10 +111,10 @@ def test_wtype_pastes_with_a_key_first_and_types_from_standard_input(tmp_path):
     sender.type_text("你好\nrm -rf ~\n")
     sender.enter()
     assert calls(tmp_path) == [
-        "wtype -P Shift_L -p Shift_L -M ctrl v -m ctrl", "",
-        "wtype -P Shift_L -p Shift_L -M ctrl -M shift v -m shift -m ctrl", "",
-        "wtype -P Shift_L -p Shift_L -", "你好 rm -rf ~",  # one plain line, never an Enter
-        "wtype -P Shift_L -p Shift_L -k Return", "",
+        "wtype -s 100 -P Shift_L -p Shift_L -M ctrl v -m ctrl", "",
+        "wtype -s 100 -P Shift_L -p Shift_L -M ctrl -M shift v -m shift -m ctrl", "",
+        "wtype -s 100 -P Shift_L -p Shift_L -", "你好 rm -rf ~",  # one plain line, never an Enter
+        "wtype -s 100 -P Shift_L -p Shift_L -k Return", "",
     ]
 
 

@@ -73,7 +73,7 @@ def test_the_newline_ending_is_an_enter_key_after_the_paste(tmp_path):
 def test_without_wl_clipboard_the_text_is_typed(tmp_path):
     outcome = delivery(tmp_path, None).deliver("中文 text", "paste", "none")
     assert outcome.how == TYPED
-    assert calls(tmp_path)[:2] == ["wtype -P Shift_L -p Shift_L -", "中文 text"]
+    assert calls(tmp_path)[:2] == ["wtype -s 100 -P Shift_L -p Shift_L -", "中文 text"]
 
 
 def test_without_a_key_tool_the_text_waits_on_the_clipboard(tmp_path):
