@@ -8,25 +8,22 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
 from desktop_asr.errors import AsrError
 from desktop_asr.recording.cues import START, STOP
 from desktop_asr.stores.app_settings import AppSettings
 from desktop_asr.stores.history.entry import HistoryEntry
-from desktop_asr.stores.paths import new_recording_file
-from desktop_asr.stores.profile_lists import attach_list, default_profile_lists
 from desktop_asr.stores.run_plan import RunPlan, plan_run
-from desktop_asr.ui.auto_save import auto_save
-from desktop_asr.ui.recording_ticker import RecordingTicker
+from desktop_asr.ui.actions import Actions, auto_save
+from desktop_asr.ui.recordings import Recordings, RecordingTicker, Take
 from desktop_asr.ui.services import Services
 from desktop_asr.ui.transcription_queue import DONE, WAITING, QueueItem, TranscriptionQueue
 
 IDLE, RECORDING, TRANSCRIBING, ERROR = "idle", "recording", "transcribing", "error"
 
 
-class AppController(QObject):
+class AppController(QObject, Actions):
     stateChanged = Signal(str)
     recordingTick = Signal(float)  # elapsed seconds
     levelChanged = Signal(float, float)  # rms, peak (0..1)
@@ -54,6 +51,11 @@ class AppController(QObject):
         self.queue.itemFinished.connect(self._on_item_finished)
         self.error_message = ""
         self.dictation_toggle: Callable[[], None] | None = None  # set by the app
+        self.recordings = Recordings(services.history, self.report_error, self)
+        self.recordings.watch(services.recorder)
+        self.recordings.failed.connect(self._recorder_failed)
+        self._take: Take | None = None  # the Record button's recording
+        self._closed = False
         self._state = IDLE
         self._batch_total = 0
         self._batch_done = 0
@@ -157,12 +159,17 @@ class AppController(QObject):
             return
         if recorder.is_recording:
             return
-        path = self.new_recording_path()
+        take = self.recordings.begin(self.active_profile(), self.tr("Recording {0}").format(
+            datetime.now().strftime("%Y-%m-%d %H:%M:%S")))
+        if take is None:
+            return
         try:
-            recorder.start(path, self._settings.input_device)
+            recorder.start(take.path, self._settings.input_device)
         except AsrError as exc:
+            self.recordings.discard(take)
             self.report_error(str(exc), exc.details)
             return
+        self._take = take
         self.recording_started()
 
     def recording_started(self) -> None:
@@ -183,40 +190,56 @@ class AppController(QObject):
     def stop_recording(self) -> None:
         """Stop, keep the file, and send it: the history holds it as pending first."""
         recorder = self.services.recorder
+        take, self._take = self._take, None
         if recorder is None or not recorder.is_recording:
             return
         try:
             recording = recorder.stop()
-        except AsrError as exc:
+        except AsrError as exc:  # the entry stays as it is: the next start recovers it
             self.report_error(str(exc), exc.details)
             self.recording_stopped()
             return
         self.recording_stopped(recording.duration_seconds)
-        self.queue_recording(recording.path, self.active_profile())
+        if take is None:  # started by someone else: a new entry
+            take = Take(recording.path, self.active_profile(), "", None)
+        self.queue_recording(take, recording.duration_seconds)
 
-    def queue_recording(self, path: Path, profile: str | None) -> None:
+    def queue_recording(self, take: Take, duration: float | None = None) -> None:
         """Send a recording file: pending in the history first, then the queue."""
-        label = self.tr("Recording {0}").format(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
-        history_id = None
-        if self.history is not None:
+        label = take.label or self.tr("Recording {0}").format(
+            datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+        history_id = take.entry_id
+        if history_id is not None:
+            self.recordings.stopped(take, duration)
+        elif self.history is not None:
             try:
-                history_id = self.history.add_pending(label, "recording", profile,
-                                                      audio_path=path)
+                history_id = self.history.add_pending(label, "recording", take.profile,
+                                                      audio_path=take.path)
             except AsrError as exc:
                 self.report_error(str(exc), exc.details)
         self._start_batch(1)
-        self.queue.add(str(path), kind="recording", label=label, profile=profile,
-                       audio_path=path, history_id=history_id)
+        self.queue.add(str(take.path), kind="recording", label=label, profile=take.profile,
+                       audio_path=take.path, history_id=history_id)
         self._update_state()
+
+    def _recorder_failed(self, message: str) -> None:
+        """The microphone went away or the disk is full: say so, stop, and send what was
+        recorded until then (a dictation does the same through its own handler)."""
+        self.report_error(message)
+        if self._take is not None and self.is_recording:
+            self.stop_recording()
 
     def history_changed(self) -> None:
         self.historyChanged.emit()
 
     def cancel_recording(self) -> None:
         recorder = self.services.recorder
+        take, self._take = self._take, None
         if recorder is not None and recorder.is_recording:
             self._tick.stop()
             recorder.cancel()
+            if take is not None:
+                self.recordings.discard(take)  # thrown away: nothing to keep or resume
             self._update_state()
 
     def _cue(self, kind: str) -> None:
@@ -227,10 +250,9 @@ class AppController(QObject):
         except AsrError as exc:
             self.report_error(str(exc), exc.details)
 
-    def new_recording_path(self) -> Path:
-        if self.history is not None:
-            return self.history.new_recording_path(".wav")
-        return new_recording_file()
+    def new_recording_path(self) -> Path | None:
+        """A new file to record into; None when it cannot be made (said in words)."""
+        return self.recordings.new_path()
 
     # --- transcription -------------------------------------------------------------------------
     def _plan_for(self, profile: str | None) -> RunPlan:
@@ -284,7 +306,7 @@ class AppController(QObject):
                 continue
             self.queue.add(source, kind=entry.source_kind, label=entry.source,
                            profile=entry.profile, audio_path=entry.audio_path,
-                           history_id=entry.id)
+                           history_id=entry.id, recovered=entry.recovered)
             count += 1
         if count:
             self._start_batch(count)
@@ -298,14 +320,17 @@ class AppController(QObject):
         self.progressChanged.emit(self._batch_done, self._batch_total)
 
     def _on_item_changed(self, _item: QueueItem) -> None:
-        self._update_state()
+        if not self._closed:
+            self._update_state()
 
     def _on_item_finished(self, item: QueueItem) -> None:
+        if self._closed:  # shut down: the history may be closed already
+            return
         self._batch_done += 1
         self.progressChanged.emit(min(self._batch_done, self._batch_total), self._batch_total)
         self.itemFinished.emit(item)
         if item.status == DONE and item.transcript is not None:
-            if self._settings.auto_copy:
+            if self._settings.auto_copy and not item.recovered:  # recovered: history only
                 self.copy_text(item.transcript.text)
             self._auto_save(item)
             entry = self._entry(item)
@@ -328,59 +353,6 @@ class AppController(QObject):
         except AsrError as exc:
             self.report_error(str(exc), exc.details)
 
-    # --- clipboard, profiles, vocabulary ---------------------------------------------------
-    def copy_text(self, text: str) -> None:
-        if self.services.clipboard is not None:
-            self.services.clipboard(text)
-        else:
-            QGuiApplication.clipboard().setText(text)
-
-    def recent_entries(self, count: int) -> list[HistoryEntry]:
-        if self.history is None:
-            return []
-        try:
-            return self.history.list(limit=count, status="done")
-        except AsrError:
-            return []
-
-    def profile_names(self) -> list[str]:
-        try:
-            return self.stores.profiles.names()
-        except AsrError as exc:
-            self.report_error(str(exc), exc.details)
-            return []
-
-    def active_profile(self) -> str | None:
-        try:
-            return self.stores.profiles.default_name()
-        except AsrError:
-            return None
-
-    def set_active_profile(self, name: str) -> None:
-        try:
-            self.stores.profiles.set_default(name)
-        except AsrError as exc:
-            self.report_error(str(exc), exc.details)
-            return
-        self.storesChanged.emit()
-
-    def vocabulary_lists(self) -> list[tuple[str, bool]]:
-        """Every list, and whether the active profile uses it."""
-        try:
-            return default_profile_lists(self.stores)
-        except AsrError:
-            return []
-
-    def set_list_active(self, name: str, active: bool) -> None:
-        """Attach a list to the active profile, or detach it."""
-        try:
-            if not attach_list(self.stores, name, active):
-                return
-        except AsrError as exc:
-            self.report_error(str(exc), exc.details)
-            return
-        self.storesChanged.emit()
-
     # --- requests to the window -------------------------------------------------------------
     def request_show_window(self) -> None:
         self.showWindowRequested.emit()
@@ -392,7 +364,13 @@ class AppController(QObject):
         self.quitRequested.emit()
 
     def shutdown(self) -> None:
-        """Quitting: a recording in progress is kept (stopped, pending in the history)."""
+        """Quitting: a recording in progress is kept (stopped, pending in the history); the
+        queue is stopped and the last of its signals handled now, so that nothing reaches
+        the controller after this (when the app closes the history). Safe to call twice."""
+        if self._closed:
+            return
         if self.is_recording:
             self.stop_recording()
-        self.queue.shutdown()
+        self.queue.shutdown()  # its thread has ended: it sends nothing more
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
+        self._closed = True

@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtCore import QObject, QSettings, QThreadPool, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog
 
 from desktop_asr.dictation.hotkeys import HotkeyService, HotkeyUnavailableError, hotkey_problem
 from desktop_asr.errors import AsrError
+from desktop_asr.recording.recovery import recover_recordings
 from desktop_asr.stores.app_settings import AppSettingsStore
 from desktop_asr.stores.history.store import HistoryStore
 from desktop_asr.stores.run_plan import Stores
@@ -97,11 +98,8 @@ class DesktopApp(QObject):
                 self.controller.report_error(notice)
         if not self.controller.profile_names():
             QTimer.singleShot(0, self.open_first_run)
-        if self.controller.history is not None:
-            try:
-                self.controller.history.apply_retention()
-            except AsrError as exc:
-                self.controller.report_error(str(exc), exc.details)
+        self.recover()  # before resume_pending, which then sends what was recovered
+        self.controller.recordings.apply_retention()
         self.controller.resume_pending()
         if initial_command:
             QTimer.singleShot(0, lambda: self.run_command(initial_command))
@@ -114,7 +112,42 @@ class DesktopApp(QObject):
         elif command == "quit":
             self.quit()
 
+    def recover(self) -> int:
+        """Recordings an unexpected exit (killed, a power cut) left unfinished: repaired and
+        marked recovered, to be transcribed into the history only (never pasted). Said
+        once; returns how many."""
+        history = self.controller.history
+        if history is None:
+            return 0
+        try:
+            found = recover_recordings(history, label=lambda moment: self.tr(
+                "Recording {0}").format(moment.strftime("%Y-%m-%d %H:%M:%S")))
+        except (AsrError, OSError) as exc:
+            found = []
+            self.controller.report_error(self.tr(
+                "Recordings interrupted by an unexpected exit could not be looked for: "
+                "{0}").format(exc))
+        for lost in (r for r in found if r.problem):
+            self.controller.report_error(self.tr(
+                "A recording interrupted by an unexpected exit could not be recovered."),
+                lost.problem)
+        count = sum(1 for r in found if not r.problem)
+        if count:
+            text = (self.tr("1 recording recovered after an unexpected exit; its text "
+                            "will be in the history.") if count == 1 else
+                    self.tr("{0} recordings recovered after an unexpected exit; their "
+                            "text will be in the history.").format(count))
+            self.window.banner.show_message(text)
+            if self.has_tray:
+                self.tray.notify(self.tr("Recordings recovered"), text)
+        if found:
+            self.controller.history_changed()
+        return count
+
     def quit(self) -> None:
+        """In order: dictation and recording stopped (kept pending), the queue stopped
+        and its last signals handled, then the window; `close` ends the history after
+        the event loop."""
         self.dictation.shutdown()
         self.controller.shutdown()
         self.tray.hide()
@@ -125,6 +158,15 @@ class DesktopApp(QObject):
         for widget in self.app.topLevelWidgets():
             widget.hide()
         self.app.quit()
+
+    def close(self) -> None:
+        """After the event loop: wait briefly for work still on pool threads, then close
+        the history (anything later is told, in words, that it is closed)."""
+        self.dictation.shutdown()
+        self.controller.shutdown()
+        QThreadPool.globalInstance().waitForDone(3000)
+        if self.controller.history is not None:
+            self.controller.history.close()
 
     # --- dialogs -------------------------------------------------------------------------------
     def open_first_run(self) -> None:

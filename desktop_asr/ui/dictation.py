@@ -9,9 +9,9 @@ phrase is awaited on a pool thread.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -25,6 +25,7 @@ from desktop_asr.stores.app_settings import AppSettings
 from desktop_asr.stores.run_plan import plan_run
 from desktop_asr.text.transcript import Segment, Transcript
 from desktop_asr.ui.controller import AppController
+from desktop_asr.ui.recordings import Take
 from desktop_asr.ui.workers import run_in_background
 
 FINISH_TIMEOUT = 120.0  # seconds to wait for the last phrase before falling back
@@ -53,14 +54,14 @@ class Dictation(QObject):
         self._hotkeys_factory = hotkeys_factory
         self.hotkeys: Any = None
         self.session: DictationSession | None = None
-        self._path: Path | None = None
-        self._profile: str | None = None
+        self._take: Take | None = None  # the recording (file, history entry) of this one
         self._held = False  # recording because push-to-talk is held
         self._chinese = "none"  # the profile's Chinese script for this dictation
         self._toggleRequested.connect(self.toggle)
         self._pressRequested.connect(self.push_to_talk_pressed)
         self._releaseRequested.connect(self.push_to_talk_released)
         app.settingsChanged.connect(self.apply_settings)
+        app.recordings.failed.connect(self._recorder_failed)
 
     # --- the global keys --------------------------------------------------------------------
     def apply_settings(self, settings: AppSettings | None = None) -> None:
@@ -101,11 +102,18 @@ class Dictation(QObject):
             self.hotkeys.stop()
             self.hotkeys = None
         recorder = self.app.services.recorder
+        session, take, self.session, self._take = self.session, self._take, None, None
+        if session is not None:
+            session.cancel()
+        if session is not None and take is not None and recorder is not None \
+                and recorder.is_recording:
+            # Quitting mid-dictation: the recording is kept, pending for the next start.
+            with contextlib.suppress(AsrError):
+                self.app.recordings.stopped(take, recorder.stop().duration_seconds)
+            self.app.recording_stopped()
         if recorder is not None and getattr(recorder, "is_armed", False) \
                 and not recorder.is_recording:
             recorder.disarm()
-        if self.session is not None:
-            self.session.cancel()
 
     # --- start and stop -----------------------------------------------------------------------
     @property
@@ -149,15 +157,19 @@ class Dictation(QObject):
                                    vocabulary_context=plan.settings.context_text,
                                    auto_stop=auto_stop,
                                    on_auto_stop=self._toggleRequested.emit)
-        path = app.new_recording_path()
+        take = app.recordings.begin(plan.profile_name, self.tr("Dictation {0}").format(
+            datetime.now().strftime("%Y-%m-%d %H:%M:%S")))
+        if take is None:  # no file to record into: said in words
+            return
         try:
             session.start()
-            recorder.start(path, settings.input_device, on_block=session.feed)
+            recorder.start(take.path, settings.input_device, on_block=session.feed)
         except AsrError as exc:
             session.cancel()
+            app.recordings.discard(take)
             app.report_error(str(exc), exc.details)
             return
-        self.session, self._path, self._profile = session, path, plan.profile_name
+        self.session, self._take = session, take
         self._chinese = self._chinese_of(plan.profile_name)
         app.recording_started()
 
@@ -170,34 +182,51 @@ class Dictation(QObject):
             return "none"
 
     def stop(self) -> None:
-        session, path = self.session, self._path
+        session, take = self.session, self._take
         recorder = self.app.services.recorder
-        if session is None or path is None or recorder is None:
+        if session is None or take is None or recorder is None:
             return
-        self.session = None
+        self.session = self._take = None
         try:
             recording = recorder.stop()
-        except AsrError as exc:
+        except AsrError as exc:  # the entry stays: the next start recovers the file
             session.cancel()
             self.app.report_error(str(exc), exc.details)
             self.app.recording_stopped()
             return
         self.app.recording_stopped(recording.duration_seconds)
-        profile = self._profile
         run_in_background(
             lambda: session.finish(timeout=FINISH_TIMEOUT),
-            finished=lambda result: self._finished(result, path, recording.duration_seconds,
-                                                   profile),
-            failed=lambda message, details: self._fall_back(path, profile, message, details))
+            finished=lambda result: self._finished(result, take, recording.duration_seconds),
+            failed=lambda message, details: self._fall_back(take, message, details))
+
+    def _recorder_failed(self, _message: str) -> None:
+        """The microphone went away or the disk is full (the app says so): the dictation
+        stops, and what was recorded goes to the queue like a file."""
+        session, take = self.session, self._take
+        recorder = self.app.services.recorder
+        if session is None or take is None or recorder is None or not recorder.is_recording:
+            return
+        self.session = self._take = None
+        session.cancel()
+        try:
+            recording = recorder.stop()
+        except AsrError as exc:
+            self.app.report_error(str(exc), exc.details)
+            self.app.recording_stopped()
+            return
+        self.app.recording_stopped(recording.duration_seconds)
+        self.app.queue_recording(take, recording.duration_seconds)
 
     # --- the result -------------------------------------------------------------------------
-    def _finished(self, result: DictationResult, path: Path, duration: float,
-                  profile: str | None) -> None:
+    def _finished(self, result: DictationResult, take: Take, duration: float) -> None:
         if result.error is not None:
-            self._fall_back(path, profile, str(result.error), result.error.details)
+            self._fall_back(take, str(result.error), result.error.details)
             return
         if result.nothing_heard:
-            # Nothing to paste, and never the vocabulary (the context echo on silence).
+            # Nothing to paste, and never the vocabulary (the context echo on silence);
+            # nothing to keep either: the recording and its entry go at once.
+            self.app.recordings.discard(take)
             self.app.report_error(self.tr("Nothing heard."))
             self.nothingHeard.emit()
             return
@@ -209,30 +238,21 @@ class Dictation(QObject):
             self.app.copy_text(text)
             self.app.report_error(self.tr("The text could not be pasted ({0}); it is on "
                                           "the clipboard.").format(exc))
-        self._keep(result, path, duration, profile)
+        self._keep(result, take, duration)
         self.delivered.emit(text)
 
-    def _keep(self, result: DictationResult, path: Path, duration: float,
-              profile: str | None) -> None:
-        history = self.app.history
-        if history is None:
-            return
-        label = self.tr("Dictation {0}").format(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+    def _keep(self, result: DictationResult, take: Take, duration: float) -> None:
         segments = [Segment(p.start_seconds, p.end_seconds,
                             convert_chinese(p.text, self._chinese), "")
                     for p in result.phrases if p.text]
-        transcript = Transcript.from_segments(str(path), segments, duration=duration)
-        try:
-            history.add_done(label, "recording", profile, transcript, audio_path=path)
-        except AsrError as exc:
-            self.app.report_error(str(exc), exc.details)
+        transcript = Transcript.from_segments(str(take.path), segments, duration=duration)
+        self.app.recordings.finished(take, transcript)  # and the retention applied
         QTimer.singleShot(0, self.app.history_changed)
 
-    def _fall_back(self, path: Path, profile: str | None, message: str,
-                   details: str = "") -> None:
+    def _fall_back(self, take: Take, message: str, details: str = "") -> None:
         """The phrases could not all be sent: the recording (on disk) goes to the queue,
         kept pending in the history until the server answers."""
         self.app.report_error(self.tr("Dictation could not be sent while speaking ({0}); "
                                       "the recording is transcribed as a file.").format(
                                           message), details)
-        self.app.queue_recording(path, profile)
+        self.app.queue_recording(take)

@@ -4,7 +4,10 @@ thread on one asyncio loop, each kept in the history from the moment it starts.
 An item whose server could not be reached (down, timing out, overloaded) stays *waiting*:
 its history entry stays pending, and it is retried by itself with growing pauses (and at
 once with Retry, or when the app starts again). Errors that waiting cannot mend (a
-rejected key, a corrupt file) end the item as failed.
+rejected key, a corrupt file) end the item as failed. The user's Cancel is final (the
+entry is marked cancelled, never resumed); items the app's shutdown interrupts stay
+pending, for the next start. After each transcript the history's retention is applied
+(retention "none" deletes the recording's audio at once).
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class QueueItem:
     audio_path: Path | None = None  # a recording's file
     transcript: Transcript | None = None
     attempts: int = 0
+    recovered: bool = False  # a recording of an earlier run that ended unexpectedly
 
     @property
     def finished(self) -> bool:
@@ -78,6 +82,7 @@ class TranscriptionQueue(QObject):
         self._jobs: dict[int, TranscriptionJob] = {}
         self._futures: dict[int, object] = {}
         self._timers: dict[int, QTimer] = {}
+        self._cancelled_by_user: set[int] = set()
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever,
@@ -89,13 +94,14 @@ class TranscriptionQueue(QObject):
 
     # --- adding and controlling -----------------------------------------------------------
     def add(self, source: str, *, kind: str = "", label: str = "", profile: str | None = None,
-            audio_path: Path | None = None, history_id: int | None = None) -> QueueItem:
+            audio_path: Path | None = None, history_id: int | None = None,
+            recovered: bool = False) -> QueueItem:
         if not kind:
             kind = "url" if source.lower().startswith(("http://", "https://")) else "file"
         if not label:
             label = source if kind != "file" else str(Path(source).absolute())
         item = QueueItem(next(self._ids), source, label, kind, profile,
-                         audio_path=audio_path, history_id=history_id)
+                         audio_path=audio_path, history_id=history_id, recovered=recovered)
         self._set(item, announce=False)
         self.itemAdded.emit(item)
         self._start(item)
@@ -113,9 +119,11 @@ class TranscriptionQueue(QObject):
         return sum(not i.finished for i in self.items())
 
     def cancel(self, item_id: int) -> None:
+        """The user's cancel: final (the history entry is marked cancelled)."""
         item = self.item(item_id)
         if item.finished:
             return
+        self._cancelled_by_user.add(item_id)
         timer = self._timers.pop(item_id, None)
         if timer is not None:
             timer.stop()
@@ -197,7 +205,7 @@ class TranscriptionQueue(QObject):
                                    listener=lambda event: self._on_event(item_id, event))
             self._jobs[item_id] = job
             await asyncio.to_thread(job.prepare)  # a file that is not audio ends here
-            item = self._remember(item, plan)
+            item = self._remember(item_id, plan)
             async with AsrClient(plan.config) as client:
                 transcript = await job.run(client)
         except CancelledError:
@@ -216,21 +224,44 @@ class TranscriptionQueue(QObject):
                 self._history.mark_done(item.history_id, transcript, profile=item.profile)
             except AsrError as exc:
                 item = replace(item, details=f"Not kept in the history: {exc}")
+        if self._history is not None:
+            try:  # "delete recordings once transcribed": this one's audio goes now
+                self._history.apply_retention()
+            except AsrError as exc:
+                item = replace(item, details=str(exc))
         item = replace(item, status=DONE, progress=1.0, transcript=transcript)
         self._set(item)
         self.itemFinished.emit(item)
 
-    def _remember(self, item: QueueItem, plan: RunPlan) -> QueueItem:
-        """The profile really used, and a pending history entry before anything is sent."""
-        item = replace(item, profile=plan.profile_name)
+    def _remember(self, item_id: int, plan: RunPlan) -> QueueItem:
+        """The profile really used, and a pending history entry before anything is sent
+        (none for an item cancelled meanwhile: CancelledError)."""
+        item = self._change(item_id, profile=plan.profile_name)
         if self._history is not None and item.history_id is None:
             try:
                 entry_id = self._history.add_pending(item.label, item.kind, item.profile,
                                                      audio_path=item.audio_path)
-                item = replace(item, history_id=entry_id)
             except AsrError as exc:
-                item = replace(item, details=f"Not kept in the history: {exc}")
-        self._set(item)
+                return self._change(item_id, details=f"Not kept in the history: {exc}")
+            try:
+                item = self._change(item_id, history_id=entry_id)
+            except CancelledError:
+                if item_id in self._cancelled_by_user:
+                    with contextlib.suppress(AsrError):
+                        self._history.mark_cancelled(entry_id)
+                raise
+        return item
+
+    def _change(self, item_id: int, **changes: object) -> QueueItem:
+        """Change an item that has not ended (CancelledError if it has: the user's cancel
+        ended it on the UI thread meanwhile)."""
+        with self._lock:
+            item = self._items[item_id]
+            if item.finished:
+                raise CancelledError("cancelled")
+            item = replace(item, **changes)  # type: ignore[arg-type]
+            self._items[item_id] = item
+        self.itemChanged.emit(item)
         return item
 
     def _failed(self, item_id: int, exc: AsrError) -> None:
@@ -266,11 +297,19 @@ class TranscriptionQueue(QObject):
         timer.start(int(delay * 1000))
 
     def _end_cancelled(self, item_id: int) -> None:
-        item = self.item(item_id)
-        if item.finished:
-            return
-        item = replace(item, status=CANCELLED, progress=None)
-        self._set(item)
+        """Cancelled by the user (final: the entry is marked cancelled), or interrupted
+        by the shutdown (the entry stays pending, resumed at the next start)."""
+        with self._lock:
+            item = self._items[item_id]
+            if item.finished:
+                return
+            item = replace(item, status=CANCELLED, progress=None)
+            self._items[item_id] = item
+        if (item_id in self._cancelled_by_user and self._history is not None
+                and item.history_id is not None):
+            with contextlib.suppress(AsrError):  # the item shows it was cancelled anyway
+                self._history.mark_cancelled(item.history_id)
+        self.itemChanged.emit(item)
         self.itemFinished.emit(item)
 
     def _on_event(self, item_id: int, event: JobEvent) -> None:

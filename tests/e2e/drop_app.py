@@ -13,11 +13,13 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
+from desktop_asr.ui.app import repair_signal_refcounts
 from desktop_asr.ui.desktop import DesktopApp, default_services
 
 
 def main(paths: list[str]) -> int:
     app = QApplication(["desktop-asr"])
+    repair_signal_refcounts()  # as run_app does
     services, problems = default_services()
     desktop = DesktopApp(app, services, problems=problems)
     desktop.start()

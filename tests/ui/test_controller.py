@@ -4,19 +4,26 @@ queue and the reference server; the microphone is a stand-in that "captures" a D
 
 from __future__ import annotations
 
+import errno
 import shutil
+import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PySide6.QtCore import Qt, QTimer
 
-from desktop_asr.recording.recorder import Recording
+from desktop_asr.recording.recorder import Recorder, Recording
+from desktop_asr.recording.wavfile import WavWriter
 from desktop_asr.stores.app_settings import AppSettings, AppSettingsStore
-from desktop_asr.stores.history.entry import HistoryEntry
+from desktop_asr.stores.history.entry import HistoryEntry, Retention
+from desktop_asr.stores.history.store import HistoryStore
 from desktop_asr.stores.profiles import Profile
 from desktop_asr.text.vocabulary import VocabularyList
 from desktop_asr.ui.controller import ERROR, IDLE, RECORDING, AppController, Services
 from tests import dtmf
 from tests.ui.conftest import closed_port_url
+from tests.unit.test_recorder import FakeSoundDevice
 
 
 class StandInRecorder:
@@ -182,3 +189,175 @@ def test_without_a_microphone_recording_says_why(make_controller, qtbot):
     controller.toggle_recording()
     assert errors == [problem]
     assert controller.state == ERROR
+
+
+# --- nothing lost: an entry from the first second, failures said and what was recorded kept ---
+def pcm(text: str) -> np.ndarray:
+    return (np.clip(dtmf.synthesize(text), -1, 1) * 32767).astype(np.int16)
+
+
+def test_a_recording_has_its_entry_from_the_first_second(make_controller, stores, history,
+                                                         refserver, speech, qtbot):
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+    controller = make_controller(StandInRecorder(speech))
+    controller.toggle_file_recording()
+    (entry,) = history.list()
+    assert (entry.status, entry.source_kind, entry.profile) == ("recording", "recording",
+                                                                "home")
+    assert entry.audio_path == controller.services.recorder.path  # found by the next start
+    assert history.unfinished_recordings() == [entry]
+    controller.toggle_file_recording()
+    qtbot.waitUntil(lambda: history.get(entry.id).status == "done", timeout=20000)
+    assert history.count() == 1  # the same entry, now with its text
+    assert history.get(entry.id).text == "一二三 456"
+
+
+def test_a_microphone_that_dies_stops_the_recording_says_so_and_sends_what_was_recorded(
+        make_controller, stores, history, refserver, qtbot):
+    """The PortAudio stream ends under the recorder (a USB microphone pulled out): the
+    window must not keep saying "Recording" with a frozen timer."""
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+    fake = FakeSoundDevice(pcm("*123 456"))
+    fake.die_after_source = True
+    controller = make_controller(Recorder(fake), settings=AppSettings(auto_copy=False))
+    errors, ready = [], []
+    controller.errorRaised.connect(lambda message, details: errors.append(message))
+    controller.transcriptReady.connect(ready.append)
+    controller.toggle_file_recording()
+    qtbot.waitUntil(lambda: errors != [], timeout=10000)
+    assert errors[0] == ("The recording stopped: the microphone “default” stopped working "
+                         "(was it unplugged?). What was recorded until then is kept.")
+    qtbot.waitUntil(lambda: controller.state != RECORDING)
+    assert not controller.services.recorder.is_recording
+    qtbot.waitUntil(lambda: len(ready) == 1, timeout=20000)
+    (entry,) = history.list()
+    assert (entry.status, entry.text) == ("done", "一二三 456")
+    assert entry.audio_path.exists()
+    assert controller.error_message == errors[0]  # still said after the text arrived
+
+
+def test_a_full_disk_stops_the_recording_says_so_and_sends_what_was_written(
+        make_controller, stores, history, refserver, qtbot, monkeypatch):
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+    real_write = WavWriter.write
+
+    def write(self: WavWriter, block: np.ndarray) -> None:
+        if self.frames >= 16000:  # one second fits on the disk
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(self, block)
+
+    monkeypatch.setattr(WavWriter, "write", write)
+    fake = FakeSoundDevice(pcm("12 34"))  # "12" in the first second, "34" after it
+    fake.allow(60)  # 3 s, then the stream stays open: only the disk stops it
+    controller = make_controller(Recorder(fake))
+    errors, ready = [], []
+    controller.errorRaised.connect(lambda message, details: errors.append(message))
+    controller.transcriptReady.connect(ready.append)
+    controller.toggle_file_recording()
+    qtbot.waitUntil(lambda: errors != [], timeout=10000)
+    (entry,) = history.list()
+    assert errors[0] == (f"Writing the recording to {entry.audio_path} failed: No space left "
+                         "on device. What was recorded until then is kept.")
+    qtbot.waitUntil(lambda: controller.state != RECORDING)
+    qtbot.waitUntil(lambda: len(ready) == 1, timeout=20000)
+    entry = history.get(entry.id)
+    assert (entry.status, entry.text, entry.duration) == ("done", "12", 1.0)
+    assert controller.clipboard == ["12"]
+
+
+def test_a_recordings_folder_that_cannot_be_made_is_said_in_words(make_controller, history,
+                                                                  speech, qtbot):
+    history.audio_dir.parent.mkdir(parents=True, exist_ok=True)
+    history.audio_dir.write_text("a file where the folder should be")
+    recorder = StandInRecorder(speech)
+    controller = make_controller(recorder)
+    errors = []
+    controller.errorRaised.connect(lambda message, details: errors.append(message))
+    controller.toggle_file_recording()
+    assert errors == [f"Cannot create a recording file in {history.audio_dir}: it is a "
+                      "file, not a folder."]
+    assert controller.state == ERROR
+    assert not recorder.is_recording
+    assert history.list() == []
+
+
+def test_retention_none_deletes_the_recording_once_it_is_transcribed(make_controller, stores,
+                                                                    history, refserver,
+                                                                    speech, qtbot):
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+    history.set_retention(Retention.NONE)
+    recorder = StandInRecorder(speech)
+    controller = make_controller(recorder)
+    ready = []
+    controller.transcriptReady.connect(ready.append)
+    controller.toggle_file_recording()
+    controller.toggle_file_recording()
+    qtbot.waitUntil(lambda: len(ready) == 1, timeout=20000)
+    assert ready[0].text == "一二三 456"
+    assert ready[0].audio_path is None
+    assert not recorder.path.exists()  # gone now, not at the next start
+
+
+def test_a_users_cancel_is_final_and_a_shutdown_leaves_the_rest_pending(
+        make_controller, stores, history, refserver, speech, tmp_path, qtbot):
+    stores.profiles.add(Profile(name="home", server=closed_port_url()))
+    controller = make_controller(StandInRecorder(speech))
+    files = [shutil.copyfile(speech, tmp_path / name) for name in ("a.wav", "b.wav")]
+    controller.transcribe_paths([str(f) for f in files])
+    controller.toggle_file_recording()
+    controller.toggle_file_recording()
+    queue = controller.queue
+    qtbot.waitUntil(lambda: len(queue.items()) == 3
+                    and all(i.status == "waiting" for i in queue.items()), timeout=30000)
+    by_kind = {(i.kind, Path(i.source).name): i for i in queue.items()}
+    a, b = by_kind[("file", "a.wav")], by_kind[("file", "b.wav")]
+    (recording,) = [i for i in queue.items() if i.kind == "recording"]
+    queue.cancel(a.id)
+    queue.cancel(recording.id)
+    assert history.get(a.history_id).status == "cancelled"
+    assert history.get(recording.history_id).status == "cancelled"
+    assert recording.audio_path.exists()  # cancelled, not thrown away
+    controller.shutdown()  # quitting interrupts b: it stays pending
+    assert history.get(b.history_id).status == "pending"
+
+    # The next start, with the server back, sends b only.
+    stores.profiles.update(Profile(name="home", server=refserver.url))
+    again = make_controller(StandInRecorder(speech))
+    ready = []
+    again.transcriptReady.connect(ready.append)
+    assert again.resume_pending() == 1
+    qtbot.waitUntil(lambda: len(ready) == 1, timeout=20000)
+    assert ready[0].id == b.history_id
+    assert history.get(a.history_id).status == "cancelled"
+    assert history.get(recording.history_id).status == "cancelled"
+
+
+def test_items_finishing_during_the_shutdown_never_reach_a_closed_history(
+        stores, tmp_path, refserver, speech, qtbot):
+    """The queue's last signals are handled (or dropped) by the controller's shutdown:
+    none reaches it after the app closed the history (it once failed a test's teardown
+    with "Cannot operate on a closed database")."""
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+    history = HistoryStore(tmp_path / "own-history.sqlite3")
+    store = AppSettingsStore(tmp_path / "settings.json")
+    controller = AppController(Services(stores=stores, history=history, settings=store,
+                                        recorder=None, clipboard=lambda text: None))
+    finished_on_loop = threading.Event()
+    controller.queue.itemFinished.connect(lambda item: finished_on_loop.set(),
+                                          Qt.ConnectionType.DirectConnection)
+    handled = []
+    controller.itemFinished.connect(handled.append)
+    controller.transcribe_paths([str(speech)])
+    # The item finishes on the queue's thread; its signal waits for this (blocked) thread.
+    assert finished_on_loop.wait(20)
+    assert handled == []
+    controller.shutdown()
+    assert [i.status for i in handled] == ["done"]  # its last signal, handled in order
+    history.close()
+    seen = []
+    QTimer.singleShot(0, lambda: seen.append(True))
+    qtbot.waitUntil(lambda: seen == [True])  # every posted event has been delivered
+    assert len(handled) == 1  # and nothing after the history closed
+    with HistoryStore(tmp_path / "own-history.sqlite3") as reopened:
+        (entry,) = reopened.list()
+    assert (entry.status, entry.text) == ("done", "一二三 456")

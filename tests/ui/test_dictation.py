@@ -5,6 +5,7 @@ silence, and a server that is away sends the recording to the queue instead."""
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 from typing import ClassVar
 
@@ -158,6 +159,7 @@ def test_silence_delivers_nothing_never_the_vocabulary(make_dictation, stores, h
     assert delivered == []
     assert errors == ["Nothing heard."]
     assert history.list() == []
+    assert list(history.audio_dir.iterdir()) == []  # its audio is deleted at once
 
 
 def test_a_server_that_is_away_sends_the_recording_to_the_queue(make_dictation, stores,
@@ -204,3 +206,60 @@ def test_the_profile_chinese_script_is_applied_to_dictated_text(make_dictation, 
     qtbot.waitUntil(lambda: len(delivered) == 1, timeout=20000)
     assert delivered == ["漢字"]
     assert history.list()[0].text == "漢字"
+
+
+def test_a_dictation_has_its_entry_from_the_first_second(make_dictation, stores, history,
+                                                        refserver, tmp_path, qtbot):
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+    app, dictation, delivered = make_dictation(speech_file(tmp_path, "42"))
+    dictation.toggle()
+    (entry,) = history.list()  # what an app killed now leaves for the next start
+    assert (entry.status, entry.source_kind, entry.profile) == ("recording", "recording",
+                                                                "home")
+    assert entry.audio_path == app.services.recorder.path
+    assert entry.source.startswith("Dictation ")
+    dictation.toggle()
+    qtbot.waitUntil(lambda: delivered == ["42"], timeout=20000)
+    (done,) = history.list()
+    assert (done.id, done.status, done.text) == (entry.id, "done", "42")
+
+
+def test_a_recorder_error_stops_the_dictation_and_sends_what_was_recorded(
+        make_dictation, stores, history, refserver, tmp_path, qtbot):
+    """The microphone is unplugged mid-dictation: the recorder says so from its writer
+    thread; the dictation stops, nothing is pasted, and the recording is transcribed into
+    the history (and onto the clipboard, as a recording is)."""
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+    app, dictation, delivered = make_dictation(speech_file(tmp_path, "7 8"))
+    errors = []
+    app.errorRaised.connect(lambda message, details: errors.append(message))
+    dictation.toggle()
+    recorder = app.services.recorder
+    problem = ("The recording stopped: the microphone “default” stopped working (was it "
+               "unplugged?). What was recorded until then is kept.")
+    writer = threading.Thread(target=recorder.on_error, args=(problem,))
+    writer.start()
+    writer.join()
+    qtbot.waitUntil(lambda: not dictation.active)
+    assert errors == [problem]
+    assert not recorder.is_recording
+    qtbot.waitUntil(lambda: history.list()[0].status == "done", timeout=20000)
+    (entry,) = history.list()
+    assert (entry.text, entry.source.startswith("Dictation ")) == ("7 8", True)
+    assert delivered == []  # never pasted into whatever window has the focus now
+    assert app.state != RECORDING
+
+
+def test_a_recordings_folder_that_cannot_be_made_is_said_in_words(make_dictation, stores,
+                                                                  history, refserver,
+                                                                  tmp_path, qtbot):
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+    app, dictation, _ = make_dictation(speech_file(tmp_path, "1"))
+    history.audio_dir.write_text("in the way")
+    errors = []
+    app.errorRaised.connect(lambda message, details: errors.append(message))
+    dictation.toggle()
+    assert errors == [f"Cannot create a recording file in {history.audio_dir}: it is a "
+                      "file, not a folder."]
+    assert not dictation.active
+    assert not app.services.recorder.is_recording

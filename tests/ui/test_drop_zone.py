@@ -3,12 +3,14 @@ files), and links from a browser."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
+from desktop_asr.ui.widgets import drop_zone
 from desktop_asr.ui.widgets.drop_zone import DropZone, expand_path
 
 
@@ -89,3 +91,51 @@ def test_choose_files_uses_the_chooser(qtbot, tmp_path: Path):
     with qtbot.waitSignal(zone.sourcesDropped) as blocker:
         zone.choose_button.click()
     assert blocker.args == [chosen]
+
+
+def test_a_dropped_folder_is_walked_off_the_ui_thread(qtbot, tmp_path: Path, monkeypatch):
+    """A big folder, or one on a slow network share: the window keeps working while it is
+    walked, and the files come once the walk is done."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for n in range(300):
+        (folder / f"{n:03d}.mp3").write_bytes(b"x")
+    walked_on: list[threading.Thread] = []
+    release = threading.Event()
+    real_expand = drop_zone.expand_path
+
+    def slow_expand(path: Path) -> list[str]:
+        walked_on.append(threading.current_thread())
+        release.wait(5)  # a slow share: the drop must not wait for this
+        return real_expand(path)
+
+    monkeypatch.setattr(drop_zone, "expand_path", slow_expand)
+    zone = DropZone()
+    qtbot.addWidget(zone)
+    with qtbot.waitSignal(zone.sourcesDropped, timeout=20000) as blocker:
+        entered, dropped = drop(zone, mime_with([QUrl.fromLocalFile(str(folder))]))
+        assert (entered, dropped) == (True, True)
+        assert not release.is_set()  # the drop returned while the walk is still going
+        qtbot.waitUntil(lambda: walked_on != [])
+        assert walked_on[0] is not threading.main_thread()
+        beats: list[bool] = []
+        QTimer.singleShot(0, lambda: beats.append(True))
+        qtbot.waitUntil(lambda: beats == [True])  # the event loop runs meanwhile
+        assert zone.hint.text() == "Looking for audio and video files…"
+        release.set()
+    assert blocker.args == [[str(folder / f"{n:03d}.mp3") for n in range(300)]]
+    assert zone.hint.text() == "Drop audio or video files, folders or links here"
+
+
+def test_a_folder_without_media_files_says_so(qtbot, tmp_path: Path):
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("x")
+    zone = DropZone()
+    qtbot.addWidget(zone)
+    emitted = []
+    zone.sourcesDropped.connect(emitted.append)
+    drop(zone, mime_with([QUrl.fromLocalFile(str(folder))]))
+    qtbot.waitUntil(lambda: zone.expanding == 0)
+    assert zone.hint.text() == "No audio or video files were found in what was dropped."
+    assert emitted == []

@@ -284,3 +284,22 @@ def test_context_menu_on_right_click_selects_the_entry(qtbot, panel, entries):
     assert menus
     for menu in menus:
         menu.close()
+
+
+def test_recovered_cancelled_and_unfinished_entries_say_so(qtbot, store, pool, tmp_path):
+    recovered = store.add_recording("Recording 09:01", None, tmp_path / "a.wav")
+    store.mark_recovered(recovered, 12.0)
+    store.mark_done(recovered, transcript("a.wav", "back after the crash", "English"))
+    cancelled = store.add_pending("/rec/long.mp3", "file", "home")
+    store.mark_cancelled(cancelled)
+    recording = store.add_recording("Recording 09:03", None, tmp_path / "b.wav")
+    panel = HistoryPanel(store, pool=pool)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.entry_ids() == [recording, cancelled, recovered])
+    rows = [panel.entry_list.item(i).text().split("\n") for i in range(3)]
+    assert "Recording" in rows[0][0]
+    assert rows[0][1] == "Being recorded"
+    assert "Cancelled" in rows[1][0]
+    assert rows[1][1] == "Cancelled"
+    assert "Recovered after an unexpected exit" in rows[2][0]
+    assert rows[2][1] == "back after the crash"

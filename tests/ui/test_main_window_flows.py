@@ -74,7 +74,7 @@ def test_three_dropped_files_are_transcribed_and_saved_as_srt(make_window, store
     paths = [dtmf.write_audio(tmp_path / name, dtmf.synthesize(text), 16000)
              for name, text in words.items()]
     drop_files(window, paths)
-    assert len(window.queue_view.rows) == 3
+    qtbot.waitUntil(lambda: len(window.queue_view.rows) == 3)  # looked at off the UI thread
     qtbot.waitUntil(lambda: all(i.status == DONE for i in window.controller.queue.items()),
                     timeout=30000)
     # The controller saves each one when it hears it finished (on this thread).

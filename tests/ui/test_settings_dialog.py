@@ -12,6 +12,7 @@ from desktop_asr.stores.app_settings import AppSettings, AppSettingsStore
 from desktop_asr.stores.history.entry import Retention
 from desktop_asr.stores.history.store import HistoryStore
 from desktop_asr.system.autostart import Autostart
+from desktop_asr.text.transcript import Transcript
 from desktop_asr.ui.dialogs.settings_dialog import SettingsDialog
 
 DEVICES = [("Built-in Audio", True), ("USB Microphone", False)]
@@ -109,6 +110,28 @@ def test_keep_all_and_keep_none_reach_the_history(qtbot, settings_path, history,
     getattr(dialog, radio).setChecked(True)
     dialog.ok_button.click()
     assert history.get_retention() == expected
+
+
+def test_delete_once_transcribed_applies_when_it_is_chosen(qtbot, settings_path, history,
+                                                          autostart):
+    """Not at the next start: the audio of recordings already transcribed goes at OK;
+    a recording still waiting for its transcript keeps its audio."""
+    done_audio = history.new_recording_path(".wav")
+    done_audio.write_bytes(b"RIFF")
+    done = history.add_done("Recording 1", "recording", None,
+                            Transcript("x", "hello", "English", 1.0), audio_path=done_audio)
+    waiting_audio = history.new_recording_path(".wav")
+    waiting_audio.write_bytes(b"RIFF")
+    waiting = history.add_pending("Recording 2", "recording", None, audio_path=waiting_audio)
+    dialog = open_dialog(qtbot, settings_path, history, autostart)
+    assert dialog.retention_all.isChecked()
+    dialog.retention_none.setChecked(True)
+    dialog.ok_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert not done_audio.exists()
+    assert history.get(done).audio_path is None
+    assert waiting_audio.exists()
+    assert history.get(waiting).audio_path == waiting_audio
 
 
 def test_auto_save_without_a_folder_is_refused_and_nothing_saved(qtbot, settings_path, history,

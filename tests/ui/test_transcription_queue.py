@@ -108,3 +108,60 @@ def test_cancel_stops_a_running_item(stores, make_queue, refserver, tmp_path, qt
     qtbot.waitUntil(lambda: refserver.stats().get("in_flight", 0) >= 1, timeout=20000)
     queue.cancel(item.id)
     assert wait_finished(qtbot, queue, item.id, timeout=5000).status == CANCELLED
+
+
+def test_a_users_cancel_is_final_in_the_history(stores, history, make_queue, refserver,
+                                                tmp_path, qtbot):
+    """Cancelled while it runs (the server holds it) and while it waits its turn: both
+    entries are marked cancelled, so that the next start never sends them again."""
+    stores.profiles.add(Profile(name="home", server=refserver.url, concurrency=1))
+    refserver.configure(mode="hang")
+    queue = make_queue(parallel=1)
+    running = queue.add(str(audio(tmp_path, "a.wav", "9")))
+    waiting = queue.add(str(audio(tmp_path, "b.wav", "8")))
+    qtbot.waitUntil(lambda: refserver.stats().get("in_flight", 0) >= 1, timeout=20000)
+    entry_id = queue.item(running.id).history_id
+    assert history.get(entry_id).status == "pending"
+    queue.cancel(running.id)
+    queue.cancel(waiting.id)
+    assert wait_finished(qtbot, queue, running.id, timeout=5000).status == CANCELLED
+    assert wait_finished(qtbot, queue, waiting.id, timeout=5000).status == CANCELLED
+    assert history.get(entry_id).status == "cancelled"
+    assert history.pending() == []
+    assert queue.item(waiting.id).history_id is None  # it never started: no entry at all
+
+
+def test_items_the_shutdown_interrupts_stay_pending(stores, history, make_queue, refserver,
+                                                    tmp_path, qtbot):
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+    refserver.configure(mode="hang")
+    queue = make_queue()
+    item = queue.add(str(audio(tmp_path, "a.wav", "9")))
+    qtbot.waitUntil(lambda: refserver.stats().get("in_flight", 0) >= 1, timeout=20000)
+    queue.shutdown()
+    assert queue.item(item.id).status == CANCELLED  # in this run...
+    (pending,) = history.pending()  # ...but the next start sends it again
+    assert pending.id == queue.item(item.id).history_id
+
+
+def test_retention_none_deletes_a_recordings_audio_as_soon_as_it_is_transcribed(
+        stores, history, make_queue, refserver, tmp_path, qtbot):
+    from desktop_asr.stores.history.entry import Retention
+
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+    history.set_retention(Retention.NONE)
+    recording = history.new_recording_path(".wav")
+    recording.write_bytes(audio(tmp_path, "speech.wav", "42").read_bytes())
+    entry_id = history.add_recording("Recording 1", "home", recording)
+    history.mark_pending(entry_id)
+    queue = make_queue()
+    finished = []
+    queue.itemFinished.connect(finished.append)
+    queue.add(str(recording), kind="recording", label="Recording 1", audio_path=recording,
+              history_id=entry_id)
+    qtbot.waitUntil(lambda: len(finished) == 1, timeout=20000)
+    assert finished[0].status == DONE
+    entry = history.get(entry_id)
+    assert (entry.status, entry.text) == ("done", "42")
+    assert entry.audio_path is None
+    assert not recording.exists()  # now, not at the next start

@@ -27,6 +27,9 @@ def sync_folder(folder: Path) -> None:
 def create_recording_file(folder: Path, stem: str, suffix: str) -> Path:
     """A new, empty, private (0600) file ``folder/stem[-N]suffix``, its name synced to the
     disk. InputError in words when the folder cannot be made or written."""
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"Cannot create a recording file in {folder}: it is a file, not "
+                         "a folder.")
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         for n in range(1, 10_000):

@@ -1,11 +1,11 @@
 """The app's settings: input device, auto-copy, auto-save, how long recordings are kept,
 start at login, interface language, notifications, recent transcripts in the tray menu.
 
-OK saves through AppSettingsStore (retention through HistoryStore.set_retention, start at
-login through Autostart) and emits ``settingsChanged(AppSettings)``; anything that fails is
-said in words and the dialog stays open. The input devices are listed in the background by
-an injected callable (names and whether each is the system default), since the recording
-layer can be missing or slow to start.
+OK saves through AppSettingsStore (retention through HistoryStore.set_retention, applied at
+once; start at login through Autostart) and emits ``settingsChanged(AppSettings)``; anything
+that fails is said in words and the dialog stays open. The input devices are listed in the
+background by an injected callable (names and whether each is the system default), since
+the recording layer can be missing or slow to start.
 """
 
 from __future__ import annotations
@@ -246,6 +246,7 @@ class SettingsDialog(QDialog):
                     self.autostart.disable()
             if self.history is not None and self.retention() != self._retention_loaded:
                 self.history.set_retention(self.retention())
+                self.history.apply_retention()  # takes effect now, not at the next start
                 self._retention_loaded = self.retention()
             self.settings_store.save(settings)
         except AsrError as exc:

@@ -1,4 +1,8 @@
-"""Where files, folders and links are dropped (or chosen) to be transcribed."""
+"""Where files, folders and links are dropped (or chosen) to be transcribed.
+
+A dropped folder is walked for its media files on a pool thread (`run_in_background`):
+a big or slow (network) folder never holds the window still; the sources are emitted
+once it is done."""
 
 from __future__ import annotations
 
@@ -9,6 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QMimeData, Qt, QUrl, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from shiboken6 import Shiboken
+
+from desktop_asr.ui.workers import run_in_background
 
 # What a dropped folder contributes: the files FFmpeg commonly reads as audio or video.
 MEDIA_SUFFIXES = frozenset({
@@ -19,15 +26,17 @@ MEDIA_SUFFIXES = frozenset({
 MAX_FOLDER_FILES = 2000  # a dropped home folder must not queue the whole disk
 
 FileChooser = Callable[[QWidget], list[str]]
+Expander = Callable[[list[str]], list[str]]
 
 
-def sources_from_mime(mime: QMimeData) -> list[str]:
-    """The files (folders expanded to their media files), and http(s) links, of a drop."""
+def dropped_sources(mime: QMimeData) -> list[str]:
+    """The local paths (folders not yet expanded) and http(s) links of a drop: quick, no
+    file system access."""
     sources: list[str] = []
     if mime.hasUrls():
         for url in mime.urls():
             if url.isLocalFile():
-                sources.extend(expand_path(Path(url.toLocalFile())))
+                sources.append(url.toLocalFile())
             elif url.scheme() in ("http", "https"):
                 sources.append(url.toString())
     elif mime.hasText():
@@ -36,6 +45,21 @@ def sources_from_mime(mime: QMimeData) -> list[str]:
             if url.scheme() in ("http", "https") and url.isValid():
                 sources.append(url.toString())
     return list(dict.fromkeys(sources))
+
+
+def expand_sources(sources: list[str]) -> list[str]:
+    """Folders among ``sources`` replaced by their media files (it walks the disk: not
+    on the UI thread), repeats dropped."""
+    found: list[str] = []
+    for source in sources:
+        is_url = source.startswith(("http://", "https://"))
+        found.extend([source] if is_url else expand_path(Path(source)))
+    return list(dict.fromkeys(found))
+
+
+def sources_from_mime(mime: QMimeData) -> list[str]:
+    """The files (folders expanded to their media files), and http(s) links, of a drop."""
+    return expand_sources(dropped_sources(mime))
 
 
 def expand_path(path: Path) -> list[str]:
@@ -68,9 +92,12 @@ class DropZone(QFrame):
     sourcesDropped = Signal(list)
 
     def __init__(self, parent: QWidget | None = None,
-                 choose_files: FileChooser = _choose_files) -> None:
+                 choose_files: FileChooser = _choose_files,
+                 expand: Expander = expand_sources) -> None:
         super().__init__(parent)
         self._choose_files = choose_files
+        self._expand = expand
+        self.expanding = 0  # drops whose folders are being walked
         self.setAcceptDrops(True)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setMinimumHeight(110)
@@ -112,9 +139,29 @@ class DropZone(QFrame):
 
     def dropEvent(self, event: QDropEvent) -> None:
         self._set_highlight(False)
-        sources = sources_from_mime(event.mimeData())
-        if sources:
-            event.acceptProposedAction()
-            self._emit(sources)
-        else:
+        sources = dropped_sources(event.mimeData())
+        if not sources:
             event.ignore()
+            return
+        event.acceptProposedAction()
+        if all(s.startswith(("http://", "https://")) for s in sources):
+            self._emit(sources)
+            return
+        self.expanding += 1
+        self.hint.setText(self.tr("Looking for audio and video files…"))
+        expand = self._expand
+        run_in_background(lambda: expand(sources), finished=self._expanded,
+                          failed=lambda message, _details: self._expanded([], message))
+
+    def _expanded(self, sources: list[str], problem: str = "") -> None:
+        if not Shiboken.isValid(self):
+            return
+        self.expanding -= 1
+        if problem:
+            self.hint.setText(problem)
+        elif not sources:
+            self.hint.setText(self.tr("No audio or video files were found in what was "
+                                      "dropped."))
+        else:
+            self.hint.setText(self.tr("Drop audio or video files, folders or links here"))
+        self._emit(sources)

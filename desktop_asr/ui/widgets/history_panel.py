@@ -218,17 +218,22 @@ class HistoryPanel(QWidget):
 
     def _make_item(self, entry: HistoryEntry, snippet: Snippet | None) -> QListWidgetItem:
         status = {"done": self.tr("Done"), "failed": self.tr("Failed"),
-                  "pending": self.tr("Pending")}.get(entry.status, entry.status)
-        facts = [format_time(entry.created_at), status, format_duration(entry.duration),
-                 entry.profile or "", source_name(entry.source)]
+                  "pending": self.tr("Pending"), "recording": self.tr("Recording"),
+                  "cancelled": self.tr("Cancelled")}.get(entry.status, entry.status)
+        facts = [format_time(entry.created_at), status,
+                 self.tr("Recovered after an unexpected exit") if entry.recovered else "",
+                 format_duration(entry.duration), entry.profile or "",
+                 source_name(entry.source)]
         facts_line = " · ".join(f for f in facts if f)
         if snippet is not None and snippet.text:
             text_html, text_plain = snippet_html(snippet), snippet.text
         elif entry.status == "failed":
             text_plain = entry.error or self.tr("Failed")
             text_html = f"<i>{html.escape(text_plain)}</i>"
-        elif entry.status == "pending":
-            text_plain = self.tr("Waiting for the server")
+        elif entry.status in ("pending", "recording", "cancelled"):
+            text_plain = {"pending": self.tr("Waiting for the server"),
+                          "recording": self.tr("Being recorded"),
+                          "cancelled": self.tr("Cancelled")}[entry.status]
             text_html = f"<i>{html.escape(text_plain)}</i>"
         else:
             text_plain = first_line(entry.text)
