@@ -1,11 +1,15 @@
 """HTTP client for a Qwen3-ASR server: timeouts, retries with backoff, streaming,
-cancellation (cancel the asyncio task that awaits a call)."""
+cancellation (cancel the asyncio task that awaits a call).
+
+Every reply is read as hostile (engine/limits.py): bodies up to a cap, a stream's lines
+and text up to theirs, and each request within an overall deadline (its read timeout: 30 s
+plus 1 s per second of audio by default) that keep-alive comments or a trickle of bytes
+cannot push back."""
 
 from __future__ import annotations
 
 import asyncio
 import random
-import socket
 import ssl
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -15,28 +19,37 @@ from urllib.parse import urlsplit
 import httpx
 
 from desktop_asr import __version__
+from desktop_asr.engine.http_errors import deadline_error, describe_http_error, named
+from desktop_asr.engine.limits import Activity, ReplyLimits, read_capped, read_reply
 from desktop_asr.engine.replies import (
     AsrReply,
+    clip,
     error_from_response,
+    loads,
     parse_chat_completion,
     parse_retry_after,
     parse_transcription,
-    transcription_event_as_chunk,
 )
 from desktop_asr.engine.requests import CHAT_PATH, TRANSCRIPTIONS_PATH, encode_json_body
-from desktop_asr.engine.sse import SseDecoder, StreamAssembler
+from desktop_asr.engine.sse import SseDecoder, StreamAssembler, transcription_event_as_chunk
 from desktop_asr.errors import (
     AsrError,
     BadResponseError,
     ModelNotFoundError,
     RetryableServerError,
-    ServerError,
-    ServerTimeoutError,
-    ServerUnreachableError,
 )
+from desktop_asr.text.plain_text import plain_line
 
 T = TypeVar("T")
 JSON_HEADERS = {"Content-Type": "application/json"}
+MAX_MODELS = 1000  # names kept from a model list
+MAX_MODEL_NAME_CHARS = 1000
+
+
+def _plain_name(name: object) -> bool:
+    """A model name as a server may send it: a string of plain text, not too long."""
+    return (isinstance(name, str) and 0 < len(name) <= MAX_MODEL_NAME_CHARS
+            and plain_line(name) == name)
 
 
 def normalize_base_url(url: str) -> str:
@@ -101,8 +114,10 @@ class AsrClient:
     """One connection pool to one server. Use as ``async with AsrClient(config) as c``."""
 
     def __init__(self, config: ServerConfig, *, transport: httpx.AsyncBaseTransport | None = None,
-                 sleep: Sleep = asyncio.sleep, rng: Callable[[], float] = random.random) -> None:
+                 sleep: Sleep = asyncio.sleep, rng: Callable[[], float] = random.random,
+                 limits: ReplyLimits | None = None) -> None:
         self.config = config
+        self.limits = limits or ReplyLimits()
         self._sleep = sleep
         self._rng = rng
         headers = {"User-Agent": f"desktop-asr/{__version__}", **dict(config.headers)}
@@ -136,25 +151,34 @@ class AsrClient:
     async def list_models(self) -> list[str]:
         """The model names the server serves (GET /v1/models)."""
 
-        async def call() -> list[str]:
-            response = await self._http.get("/v1/models")
+        async def read(response: httpx.Response, activity: Activity) -> list[str]:
             if response.status_code >= 400:
-                raise error_from_response(
-                    response.status_code, response.content,
-                    content_type=response.headers.get("content-type", ""),
-                    retry_after=parse_retry_after(response.headers.get("retry-after")),
-                )
-            try:
-                data = response.json()
-                return [str(m["id"]) for m in data["data"]]
-            except (ValueError, KeyError, TypeError):
-                raise BadResponseError(
-                    "The server's model list is not what an OpenAI-compatible server sends. "
-                    "Is the URL right?", status=response.status_code,
-                    details=response.text[:2000],
-                ) from None
+                await self._raise_for_status(response, activity, "")
+            body = await read_reply(response, self.limits.reply_bytes, activity)
+            return self._model_names(response.status_code, body)
 
-        return await self._with_retries(call)
+        def build() -> httpx.Request:
+            return self._http.build_request("GET", "/v1/models")
+
+        return await self._with_retries(
+            lambda: self._exchange(build(), self.config.read_timeout, read))
+
+    def _model_names(self, status: int, body: bytes) -> list[str]:
+        """The ids of a model list; anything else than a list of objects with plain names
+        is a BadResponseError."""
+        try:
+            data = loads(body)
+        except ValueError:
+            data = None
+        items = data.get("data") if isinstance(data, dict) else None
+        names = [item.get("id") if isinstance(item, dict) else None
+                 for item in items[:MAX_MODELS]] if isinstance(items, list) else [None]
+        if not all(_plain_name(name) for name in names):
+            raise BadResponseError(
+                "The server sent a model list that is not what an OpenAI-compatible server "
+                "sends. Is the URL right?", status=status,
+                details=body[:2000].decode("utf-8", "replace"))
+        return [str(name) for name in names]
 
     async def transcribe(
         self,
@@ -167,7 +191,8 @@ class AsrClient:
         """POST one chat-completions body; retried on connection errors, 429 and 5xx.
 
         With ``body["stream"]`` true, ``on_text`` receives the transcript as it arrives
-        (it may receive a piece again after a retry: it is given the whole text so far).
+        (it may receive a piece again after a retry: it is given the whole text so far,
+        once per network read that added to it).
         """
         timeout = self._timeout(audio_seconds)
         model = str(body.get("model", ""))
@@ -177,9 +202,8 @@ class AsrClient:
             return self._http.build_request("POST", CHAT_PATH, content=payload,
                                             headers=JSON_HEADERS, timeout=timeout)
 
-        return await self._send(build, model, stream=bool(body.get("stream")),
-                                transcriptions=False, forced_language=forced_language,
-                                on_text=on_text)
+        return await self._send(build, model, audio_seconds, transcriptions=False,
+                                forced_language=forced_language, on_text=on_text)
 
     async def transcribe_upload(
         self,
@@ -214,80 +238,96 @@ class AsrClient:
                 timeout=timeout,
             )
 
-        return await self._send(build, model, stream=stream, transcriptions=True,
+        return await self._send(build, model, audio_seconds, transcriptions=True,
                                 forced_language=forced_language, on_text=on_text)
 
-    async def _send(self, build: Callable[[], httpx.Request], model: str, *, stream: bool,
-                    transcriptions: bool, forced_language: str | None,
+    async def _send(self, build: Callable[[], httpx.Request], model: str,
+                    audio_seconds: float, *, transcriptions: bool, forced_language: str | None,
                     on_text: Callable[[str], None] | None) -> AsrReply:
-        """Send ``build()`` (again on each try), parse the reply of either API style, and
-        name the served models when ``model`` is not one of them."""
+        """Send ``build()`` (again on each try) within the request's deadline, parse the
+        reply of either API style (a stream or a whole reply, whatever was asked), and name
+        the served models when ``model`` is not one of them."""
         parse = parse_transcription if transcriptions else parse_chat_completion
 
-        async def call() -> AsrReply:
-            if stream:
-                return await self._post_stream(build(), model, forced_language, on_text,
+        async def read(response: httpx.Response, activity: Activity) -> AsrReply:
+            if response.status_code >= 400:
+                await self._raise_for_status(response, activity, model)
+            content_type = response.headers.get("content-type", "")
+            if "text/event-stream" in content_type:
+                return await self._read_stream(response, activity, forced_language, on_text,
                                                transcriptions=transcriptions)
-            response = await self._http.send(build())
-            self._raise_for_status(response, model)
-            return parse(response.status_code, response.content,
-                         content_type=response.headers.get("content-type", ""),
-                         forced_language=forced_language)
+            # A whole reply: asked for, or from a server that ignores "stream".
+            body = await read_reply(response, self.limits.reply_bytes, activity)
+            return parse(response.status_code, body, content_type=content_type,
+                         forced_language=forced_language,
+                         max_text_chars=self.limits.text_chars)
 
+        deadline = self._deadline(audio_seconds)
         try:
-            return await self._with_retries(call)
+            return await self._with_retries(lambda: self._exchange(build(), deadline, read))
         except ModelNotFoundError as exc:
             raise await self._model_not_found(model, exc) from None
 
-    def _timeout(self, audio_seconds: float) -> httpx.Timeout:
-        return httpx.Timeout(
-            self.config.read_timeout + self.config.read_timeout_per_second * audio_seconds,
-            connect=self.config.connect_timeout,
-        )
+    def _deadline(self, audio_seconds: float) -> float:
+        """The read-timeout budget: the whole request must be done within it."""
+        return self.config.read_timeout + self.config.read_timeout_per_second * audio_seconds
 
-    async def _post_stream(self, request: httpx.Request, model: str,
+    def _timeout(self, audio_seconds: float) -> httpx.Timeout:
+        return httpx.Timeout(self._deadline(audio_seconds), connect=self.config.connect_timeout)
+
+    async def _exchange(self, request: httpx.Request, deadline: float,
+                        read: Callable[[httpx.Response, Activity], Awaitable[T]]) -> T:
+        """Send ``request`` and ``read`` its response, all within ``deadline`` seconds."""
+        activity = Activity()
+
+        async def exchange() -> T:
+            response = await self._http.send(request, stream=True)
+            activity.touch()
+            try:
+                return await read(response, activity)
+            finally:
+                await response.aclose()
+
+        try:
+            return await asyncio.wait_for(exchange(), deadline)
+        except asyncio.TimeoutError:
+            raise deadline_error(self.config.host_port, deadline,
+                                 activity.idle_seconds()) from None
+
+    async def _read_stream(self, response: httpx.Response, activity: Activity,
                            forced_language: str | None,
                            on_text: Callable[[str], None] | None,
                            *, transcriptions: bool) -> AsrReply:
-        response = await self._http.send(request, stream=True)
-        try:
-            if response.status_code >= 400:
-                await response.aread()
-                self._raise_for_status(response, model)
-            content_type = response.headers.get("content-type", "")
-            if "text/event-stream" not in content_type:
-                # A server that ignores "stream": a whole reply (or an error with 200).
-                await response.aread()
-                parse = parse_transcription if transcriptions else parse_chat_completion
-                return parse(response.status_code, response.content,
-                             content_type=content_type, forced_language=forced_language)
-            decoder = SseDecoder()
-            # A transcriptions stream may keep its prefix even when a language was forced.
-            assembler = StreamAssembler(None if transcriptions else forced_language)
-            shown = ""
-            async for chunk in response.aiter_bytes():
-                for data in decoder.feed(chunk):
-                    new = assembler.add(transcription_event_as_chunk(data)
-                                        if transcriptions else data)
-                    if new and on_text is not None:
-                        shown += new
-                        on_text(shown)
-            for data in decoder.close():
-                assembler.add(transcription_event_as_chunk(data) if transcriptions else data)
-            if not assembler.done and not assembler.finish_reason:
-                raise BadResponseError("The server's stream ended before the transcript did.")
-            reply = assembler.reply()
-            if not reply.language and forced_language:
-                reply = replace(reply, language=forced_language)
-            return reply
-        finally:
-            await response.aclose()
+        decoder = SseDecoder(self.limits.reply_bytes)
+        # A transcriptions stream may keep its prefix even when a language was forced.
+        assembler = StreamAssembler(None if transcriptions else forced_language,
+                                    max_text_chars=self.limits.text_chars)
+        shown = ""
+        async for chunk in response.aiter_bytes():
+            activity.touch()
+            new = "".join([assembler.add(transcription_event_as_chunk(data)
+                                         if transcriptions else data)
+                           for data in decoder.feed(chunk)])
+            if new and on_text is not None:
+                shown += new
+                on_text(shown)
+        for data in decoder.close():
+            assembler.add(transcription_event_as_chunk(data) if transcriptions else data)
+        if not assembler.done and not assembler.finish_reason:
+            raise BadResponseError("The server's stream ended before the transcript did.")
+        reply = assembler.reply()
+        if not reply.language and forced_language:
+            reply = replace(reply, language=forced_language)
+        return reply
 
-    def _raise_for_status(self, response: httpx.Response, model: str) -> None:
+    async def _raise_for_status(self, response: httpx.Response, activity: Activity,
+                                model: str) -> None:
+        """Raise the error of an HTTP error answer, from the first part of its body."""
         if response.status_code < 400:
             return
+        body, _complete = await read_capped(response, self.limits.error_bytes, activity)
         raise error_from_response(
-            response.status_code, response.content,
+            response.status_code, body,
             content_type=response.headers.get("content-type", ""),
             retry_after=parse_retry_after(response.headers.get("retry-after")),
             model=model,
@@ -298,10 +338,12 @@ class AsrClient:
             available = await self.list_models()
         except AsrError:
             available = []
-        listed = ", ".join(available) if available else "none listed"
+        listed = ", ".join(available[:20]) if available else "none listed"
+        if len(available) > 20:
+            listed += f" and {len(available) - 20} more"
         return ModelNotFoundError(
-            f"Model not found: the server does not serve {model!r}; available: {listed}.",
-            model=model, available=available, status=exc.status,
+            f"Model not found: the server does not serve {clip(model, 200)!r}; available: "
+            f"{listed}.", model=model, available=available, status=exc.status,
             server_message=exc.server_message,
         )
 
@@ -313,9 +355,10 @@ class AsrClient:
             try:
                 return await call()
             except httpx.HTTPError as exc:
-                error: AsrError = self._describe(exc)
+                error: AsrError = describe_http_error(exc, self.config.host_port,
+                                                      self.config.connect_timeout)
             except AsrError as exc:
-                error = exc
+                error = named(exc, self.config.host_port)
             if not error.retryable or attempt + 1 >= attempts:
                 raise error
             delay = policy.delay(attempt, self._rng)
@@ -323,70 +366,3 @@ class AsrClient:
                 delay = min(error.retry_after, policy.retry_after_max)
             await self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
-
-    def _describe(self, exc: httpx.HTTPError) -> AsrError:
-        where = self.config.host_port
-        text = str(exc) or exc.__class__.__name__
-        if isinstance(exc, httpx.ConnectTimeout):
-            return ServerUnreachableError(
-                f"Server unreachable at {where}: no answer within "
-                f"{self.config.connect_timeout:g} s.", details=text)
-        if isinstance(exc, httpx.TimeoutException):
-            return ServerTimeoutError(
-                f"The server at {where} took too long to answer{_read_timeout(exc)}.",
-                details=text)
-        if isinstance(exc, httpx.ConnectError):
-            causes = exception_chain(exc)
-            low = " ".join([text, *(str(c) for c in causes)]).lower()
-            if "certificate" in low or "ssl" in low or "tls" in low:
-                return ServerError(f"TLS failed with {where}: {_tls_reason(low)}",
-                                   details=text)
-            if any(isinstance(c, socket.gaierror) for c in causes) or (
-                "name or service not known" in low or "name resolution" in low
-            ):
-                error: AsrError = ServerUnreachableError(
-                    f"Server unreachable at {where}: the host name cannot be resolved.",
-                    details=text)
-                error.retryable = False  # a wrong name does not get right by waiting
-                return error
-            if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in low:
-                return ServerUnreachableError(
-                    f"Server unreachable at {where}: connection refused (is the server "
-                    "running on that port?).", details=text)
-            return ServerUnreachableError(f"Server unreachable at {where}: {text}.",
-                                          details=text)
-        if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
-            return ServerUnreachableError(
-                f"The connection to {where} broke off before the reply was complete.",
-                details=text)
-        return ServerError(f"Talking to {where} failed: {text}.", details=text)
-
-
-def _read_timeout(exc: httpx.TimeoutException) -> str:
-    """" (no reply within 30 s)" from the timeout the request carried, else ""."""
-    try:
-        seconds = exc.request.extensions["timeout"]["read"]
-    except (RuntimeError, KeyError, TypeError):
-        return ""
-    return f" (no reply within {seconds:g} s)" if isinstance(seconds, (int, float)) else ""
-
-
-def _tls_reason(low: str) -> str:
-    """What an SSL error text means, in words."""
-    if "wrong version number" in low or "record layer" in low or "packet length" in low:
-        return ("the server does not speak TLS on this port (try http:// instead of "
-                "https://).")
-    if "certificate" in low:
-        return ("the server's certificate is not trusted (self-signed, expired or for "
-                "another name); give the CA bundle that signed it or check the address.")
-    return "the server's certificate is not trusted or the connection is not TLS."
-
-
-def exception_chain(exc: BaseException) -> list[BaseException]:
-    """The chain of exceptions behind ``exc`` (httpx wraps the OS error)."""
-    chain: list[BaseException] = []
-    current = exc.__cause__ or exc.__context__
-    while current is not None and current not in chain and len(chain) < 10:
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    return chain

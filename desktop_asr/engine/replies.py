@@ -1,16 +1,22 @@
 """The replies of a Qwen3-ASR server (see PROTOCOL.md): transcription replies parsed as the
-official code does, and error bodies turned into typed errors. No I/O here."""
+official code does, and error bodies turned into typed errors. No I/O here.
+
+Every reply is hostile until checked: JSON of any type or nesting (a wrong type is a
+BadResponseError, never an AttributeError or a RecursionError), texts over the caps of
+engine/limits.py, and control characters in the words quoted from the server."""
 
 from __future__ import annotations
 
 import difflib
 import html
 import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop_asr.engine.limits import MAX_MESSAGE_CHARS, MAX_TEXT_CHARS, too_large
 from desktop_asr.engine.requests import ASR_TEXT_TAG
 from desktop_asr.errors import (
     AsrError,
@@ -22,6 +28,7 @@ from desktop_asr.errors import (
     ServerError,
 )
 from desktop_asr.text.languages import _LANGUAGES, normalize_language_name
+from desktop_asr.text.plain_text import plain_line
 
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 
@@ -41,37 +48,13 @@ class AsrReply:
 def fix_repetitions(text: str, threshold: int = 20, max_pattern: int = 20) -> str:
     """Collapse a character repeated more than ``threshold`` times to one, then a pattern of
     up to ``max_pattern`` characters repeated ``threshold``+ times to one copy (the model's
-    known looping failure)."""
+    known looping failure). The shortest repeating pattern at the leftmost place wins, as
+    in the official code's loop; done by the regex engine, so a long text costs no list of
+    characters."""
     text = re.sub(r"(.)\1{" + str(threshold) + ",}", r"\1", text, flags=re.DOTALL)
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        end = _repeat_end(text, i, threshold, max_pattern)
-        if end is None:
-            out.append(text[i])
-            i += 1
-        else:
-            out.append(text[i : i + end[1]])
-            i = end[0]
-    return "".join(out)
-
-
-def _repeat_end(text: str, i: int, threshold: int, max_pattern: int) -> tuple[int, int] | None:
-    """If a pattern of up to ``max_pattern`` characters starting at ``i`` repeats at least
-    ``threshold`` times: (the index after its last repeat, the pattern length)."""
-    n = len(text)
-    for k in range(1, max_pattern + 1):
-        end = i + k * threshold
-        if end > n:
-            return None
-        if text[i + k] != text[i]:
-            continue
-        pattern = text[i : i + k]
-        if text[i:end] == pattern * threshold:
-            while text[end : end + k] == pattern:
-                end += k
-            return end, k
-    return None
+    lazy_pattern = r"(.{1," + str(max_pattern) + "}?)"  # the shortest pattern first
+    pattern = re.compile(lazy_pattern + r"\1{" + str(threshold - 1) + ",}", re.DOTALL)
+    return pattern.sub(r"\1", text)
 
 
 def parse_asr_output(raw: str | None, forced_language: str | None = None) -> tuple[str, str]:
@@ -98,7 +81,8 @@ def parse_asr_output(raw: str | None, forced_language: str | None = None) -> tup
 
 
 def parse_chat_completion(
-    status: int, body: bytes, *, content_type: str = "", forced_language: str | None = None
+    status: int, body: bytes, *, content_type: str = "", forced_language: str | None = None,
+    max_text_chars: int = MAX_TEXT_CHARS,
 ) -> AsrReply:
     """A complete (non-streamed) reply -> AsrReply, or raise the typed error it carries."""
     if status >= 400:
@@ -106,28 +90,49 @@ def parse_chat_completion(
     data = _json_or_error(status, body, content_type)
     if not isinstance(data, dict) or not data.get("choices"):
         raise error_from_json_body(data, body) or BadResponseError(
-            "The server's reply holds no transcription (no 'choices').",
+            "The server sent a reply that holds no transcription (no 'choices').",
             status=status, details=_preview(body),
         )
-    try:
-        choice = data["choices"][0]
-        raw = choice["message"]["content"]
-    except (KeyError, IndexError, TypeError):
-        raise BadResponseError(
-            "The server's reply is not a chat completion.", status=status,
-            details=_preview(body),
-        ) from None
-    if raw is not None and not isinstance(raw, str):
-        raise BadResponseError("The server's reply text is not a string.", status=status,
-                               details=_preview(body))
+    choices = data["choices"]
+    choice = choices[0] if isinstance(choices, list) else None
+    message = choice.get("message") if isinstance(choice, dict) else None
+    if not isinstance(choice, dict) or not isinstance(message, dict):
+        raise BadResponseError("The server sent a reply that is not a chat completion.",
+                               status=status, details=_preview(body))
+    raw, finish_reason = message.get("content"), choice.get("finish_reason")
+    for value, what in ((raw, "text"), (finish_reason, "finish reason")):
+        if not isinstance(value, str | None):
+            raise BadResponseError(f"The server sent a reply whose {what} is not a string.",
+                                   status=status, details=_preview(body))
+    check_text_size(raw or "", max_text_chars)
     language, text = parse_asr_output(raw, forced_language)
     return AsrReply(text=text, language=language, raw=raw or "",
-                    finish_reason=str(choice.get("finish_reason") or ""),
-                    usage=data.get("usage") or {})
+                    finish_reason=finish_reason or "", usage=usage_of(data))
+
+
+def usage_of(data: dict[str, Any]) -> dict[str, Any]:
+    """The token counts of a reply, {} when there are none or they are not an object."""
+    usage = data.get("usage")
+    return usage if isinstance(usage, dict) else {}
+
+
+def check_text_size(text: str, limit: int) -> None:
+    if len(text) > limit:
+        raise too_large(f"a transcript of more than {limit:,} characters")
+
+
+def loads(data: bytes | str) -> Any:
+    """``json.loads`` for a server's bytes: JSON nested deeper than the parser can go is a
+    ValueError like any invalid JSON, not a RecursionError."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def parse_transcription(
-    status: int, body: bytes, *, content_type: str = "", forced_language: str | None = None
+    status: int, body: bytes, *, content_type: str = "", forced_language: str | None = None,
+    max_text_chars: int = MAX_TEXT_CHARS,
 ) -> AsrReply:
     """A transcriptions reply (``json``, ``verbose_json`` or plain ``text``) -> AsrReply, or
     raise the typed error it carries.
@@ -141,6 +146,7 @@ def parse_transcription(
         raise error_from_response(status, body, content_type=content_type)
     if content_type.lower().startswith("text/plain"):
         raw = body.decode("utf-8", "replace")
+        check_text_size(raw, max_text_chars)
         return transcription_reply(raw, forced_language)
     data = _json_or_error(status, body, content_type)
     error = error_from_json_body(data, body)
@@ -148,15 +154,15 @@ def parse_transcription(
         raise error
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise BadResponseError(
-            "The server's reply holds no transcription (no 'text').", status=status,
-            details=_preview(body),
+            "The server sent a reply that holds no transcription (no 'text').",
+            status=status, details=_preview(body),
         )
+    check_text_size(data["text"], max_text_chars)
     reported = data.get("language")
-    usage = data.get("usage")
     return transcription_reply(
         data["text"], forced_language,
-        reported_language=reported if isinstance(reported, str) else "",
-        usage=usage if isinstance(usage, dict) else {},
+        reported_language=reported[:100] if isinstance(reported, str) else "",
+        usage=usage_of(data),
     )
 
 
@@ -181,36 +187,10 @@ def _language_name(reported: str) -> str:
     return normalize_language_name(reported)
 
 
-def transcription_event_as_chunk(data: str) -> str:
-    """An SSE payload of a transcriptions stream -> the chat-completion chunk shape the
-    stream assembler reads. vLLM already sends that shape; OpenAI's own
-    ``transcript.text.delta`` / ``transcript.text.done`` events are converted."""
-    if '"transcript.text.' not in data:
-        return data
-    try:
-        event = json.loads(data)
-    except json.JSONDecodeError:
-        return data
-    if not isinstance(event, dict):
-        return data
-    kind = event.get("type")
-    if kind == "transcript.text.delta" and isinstance(event.get("delta"), str):
-        choice: dict[str, Any] = {"index": 0, "delta": {"content": event["delta"]},
-                                  "finish_reason": None}
-    elif kind == "transcript.text.done":
-        choice = {"index": 0, "delta": {}, "finish_reason": "stop"}
-    else:
-        return data
-    chunk: dict[str, Any] = {"choices": [choice]}
-    if isinstance(event.get("usage"), dict):
-        chunk["usage"] = event["usage"]
-    return json.dumps(chunk, ensure_ascii=False)
-
-
 def _json_or_error(status: int, body: bytes, content_type: str) -> Any:
     try:
-        return json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        return loads(body)
+    except ValueError:  # invalid JSON, invalid UTF-8, nesting too deep
         if _looks_like_html(body, content_type):
             raise BadResponseError(
                 "The server answered with a web page instead of a transcription"
@@ -218,7 +198,7 @@ def _json_or_error(status: int, body: bytes, content_type: str) -> Any:
                 status=status, details=_preview(body),
             ) from None
         raise BadResponseError(
-            "The server's reply is not valid JSON (it may have been cut off).",
+            "The server sent a reply that is not valid JSON (it may have been cut off).",
             status=status, details=_preview(body),
         ) from None
 
@@ -232,23 +212,29 @@ _TOO_LONG = re.compile(
 
 
 def server_message(body: bytes, content_type: str = "") -> str:
-    """The human part of an error body, whatever its shape."""
+    """The human part of an error body, whatever its shape: one line of plain text (no
+    control character reaches a terminal), at most MAX_MESSAGE_CHARS long."""
     try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        data = loads(body)
+    except ValueError:
         data = None
-    if isinstance(data, dict):
-        msg = _message_from_json(data)
-        if msg:
-            return msg
-    if _looks_like_html(body, content_type):
-        return _html_text(body)
-    return body.decode("utf-8", "replace").strip()[:300]
+    msg = _message_from_json(data) if isinstance(data, dict) else ""
+    if not msg and _looks_like_html(body, content_type):
+        msg = _html_text(body)
+    if not msg:
+        msg = body[: MAX_MESSAGE_CHARS * 4].decode("utf-8", "replace")
+    return clip(msg)
+
+
+def clip(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """A server's words as one line of plain text of at most ``limit`` characters."""
+    text = plain_line(text[: limit * 2]).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def _message_from_json(data: dict[str, Any]) -> str:
     err = data.get("error")
-    if isinstance(err, dict) and err.get("message"):
+    if isinstance(err, dict) and isinstance(err.get("message"), str) and err["message"]:
         return str(err["message"])
     if isinstance(err, str) and err:
         return err
@@ -257,8 +243,8 @@ def _message_from_json(data: dict[str, Any]) -> str:
         if isinstance(value, str) and value:
             return value
         if isinstance(value, list) and value:  # FastAPI validation errors
-            return "; ".join(str(v.get("msg", v)) if isinstance(v, dict) else str(v)
-                             for v in value)
+            return "; ".join(v["msg"] if isinstance(v, dict) and isinstance(v.get("msg"), str)
+                             else "?" for v in value[:10])
     return ""
 
 
@@ -273,7 +259,7 @@ def error_from_json_body(data: Any, body: bytes) -> AsrError | None:
         code = error.get("code")
     try:
         effective = int(code) if code is not None else 500
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # "rate_limit", 1e999, a list...
         effective = 500
     if not 400 <= effective < 600:
         effective = 500
@@ -330,9 +316,10 @@ def parse_retry_after(value: str | None) -> float | None:
     if not value:
         return None
     try:
-        return max(0.0, float(value.strip()))
+        seconds = float(value.strip())
     except ValueError:
         return None
+    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 def _looks_like_html(body: bytes, content_type: str) -> bool:
@@ -342,14 +329,15 @@ def _looks_like_html(body: bytes, content_type: str) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<h1"))
 
 
-def _html_text(body: bytes) -> str:
-    text = body.decode("utf-8", "replace")
+def _html_text(body: bytes, limit: int = 64 * 1024) -> str:
+    """The title (or text) of a web page, from its first ``limit`` bytes, clipped."""
+    text = body[:limit].decode("utf-8", "replace")
     for tag in ("title", "h1"):
         m = re.search(rf"<{tag}[^>]*>(.*?)</{tag}>", text, re.IGNORECASE | re.DOTALL)
         if m and m.group(1).strip():
-            return html.unescape(re.sub(r"\s+", " ", m.group(1))).strip()
+            return clip(html.unescape(re.sub(r"\s+", " ", m.group(1))), 200)
     plain = re.sub(r"<[^>]+>", " ", text)
-    return html.unescape(re.sub(r"\s+", " ", plain)).strip()[:200]
+    return clip(html.unescape(re.sub(r"\s+", " ", plain)), 200)
 
 
 def _html_title_suffix(body: bytes) -> str:

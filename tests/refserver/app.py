@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import aiohttp
 from aiohttp import web
 
-from . import control
+from . import control, hostile
 from .chat import chat_completions
 from .errors import json_response, unauthorized
 from .settings import Settings
@@ -45,8 +45,9 @@ async def health(request: web.Request) -> web.Response:
     return web.Response(status=200)
 
 
-async def models(request: web.Request) -> web.Response:
-    model = request.app[STATE].settings.model
+async def models(request: web.Request) -> web.StreamResponse:
+    settings = request.app[STATE].settings
+    model = settings.model
     card = {
         "id": model,
         "object": "model",
@@ -57,7 +58,10 @@ async def models(request: web.Request) -> web.Response:
         "max_model_len": MAX_MODEL_LEN,
         "permission": [],
     }
-    return json_response({"object": "list", "data": [card]})
+    body = {"object": "list", "data": [card]}
+    if settings.models_mode != "ok":
+        return await hostile.send_json(request, settings.models_mode, settings, body)
+    return json_response(body)
 
 
 async def _http_client(app: web.Application) -> AsyncIterator[None]:
@@ -76,5 +80,6 @@ def build_app(settings: Settings) -> web.Application:
     app.router.add_get("/v1/models", models)
     app.router.add_post("/v1/chat/completions", chat_completions)
     app.router.add_post("/v1/audio/transcriptions", transcriptions)
+    app.router.add_get("/_test/files/{name}", hostile.file_download)
     control.add_routes(app)
     return app

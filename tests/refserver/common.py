@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from aiohttp import web
 
-from . import audio, faults
+from . import audio, faults, hostile
 from .errors import ApiError, compact_json, error_body, json_response, unauthorized
 from .gpu import Job
 from .responses import ChunkMaker, pieces, send_done, send_event, start_sse
@@ -38,6 +38,8 @@ async def _answer(
     request: web.Request, state: ServerState, entry: dict[str, Any], handle: Handler
 ) -> web.StreamResponse:
     failure = state.take_failure()
+    if failure is not None and failure.body == "huge":
+        return await hostile.huge_error(request, state.settings, failure.status)
     if failure is not None:
         return faults.failure_response(failure)
     if not state.authorised(request):
@@ -97,6 +99,9 @@ async def run_work(state: ServerState, seconds: float) -> None:
 
 async def send_json(request: web.Request, state: ServerState, obj: object) -> web.StreamResponse:
     """A JSON answer, unless the fault mode asks to truncate it or drop the connection."""
+    if state.settings.mode in hostile.MODES:
+        assert isinstance(obj, dict)
+        return await hostile.send_json(request, state.settings.mode, state.settings, obj)
     body = compact_json(obj).encode()
     if state.settings.mode == "malformed_json":
         return faults.malformed_json_response(body)
@@ -106,6 +111,8 @@ async def send_json(request: web.Request, state: ServerState, obj: object) -> we
 
 
 async def send_text(request: web.Request, state: ServerState, text: str) -> web.StreamResponse:
+    if state.settings.mode in hostile.MODES and state.settings.mode != "wrong_type":
+        return await hostile.send_text(request, state.settings, text)
     body = text.encode()
     if state.settings.mode == "drop":
         return await faults.dropped_response(request, body, "text/plain")
@@ -131,6 +138,15 @@ async def stream_text(
     try:
         if role_first:
             await send_event(response, chunks.delta({"role": "assistant", "content": ""}))
+        if mode in hostile.MODES:
+            ending = [chunks.delta({"content": ""}, finish_reason)]
+            if token_usage is not None:
+                ending.append(chunks.usage(token_usage))
+            await hostile.stream(
+                request, response, state.settings, lambda text: chunks.delta({"content": text}),
+                [hostile.sse(chunks.delta({"content": p})) for p in pieces(content)],
+                [*map(hostile.sse, ending), hostile.sse("[DONE]")])
+            return response
         job = await start_work(state, seconds)
         parts = pieces(content)
         for index, piece in enumerate(parts):

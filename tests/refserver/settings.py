@@ -6,8 +6,16 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-MODES = ("ok", "malformed_json", "html_error", "error_200", "drop", "hang")
-FAILURE_BODIES = ("json", "html", "empty")
+MODES = ("ok", "malformed_json", "html_error", "error_200", "drop", "hang",
+         "huge", "keepalive", "trickle", "wrong_type")
+MODELS_MODES = ("ok", "huge", "keepalive", "trickle", "wrong_type")
+FAILURE_BODIES = ("json", "html", "empty", "huge")
+# What mode "wrong_type" breaks: the whole event/reply, or one field of it given the wrong
+# JSON type; "nesting" sends JSON nested deeper than any parser's recursion limit.
+WRONG_TYPES = ("event", "choices", "choice", "delta", "message", "content", "finish_reason",
+               "usage", "nesting")
+POSITIVE_NUMBERS = ("latency_scale", "min_latency_s", "max_fetch_seconds",
+                    "keepalive_interval_s", "trickle_interval_s")
 
 
 @dataclass
@@ -50,6 +58,12 @@ class Settings:
     min_latency_s: float = 0.0
     max_fetch_seconds: float = 10.0
     mode: str = "ok"
+    models_mode: str = "ok"  # the same hostile answers for GET /v1/models
+    huge_bytes: int = 64 * 1024 * 1024  # mode "huge": this much text in the reply
+    huge_piece_bytes: int = 64 * 1024  # ... streamed in deltas (and written) this long
+    keepalive_interval_s: float = 0.5  # mode "keepalive": ": ping" (or " ") this often
+    trickle_interval_s: float = 0.25  # mode "trickle": one byte of the reply this often
+    wrong_type: str = "choices"  # mode "wrong_type": which part (WRONG_TYPES)
     fail_next: list[Failure] = field(default_factory=list)
 
     def copy(self) -> Settings:
@@ -67,18 +81,19 @@ class Settings:
                 if not isinstance(value, list):
                     raise ValueError("fail_next must be a list")
                 new.fail_next = [Failure.from_json(item) for item in value]
-            elif key in ("latency_scale", "min_latency_s", "max_fetch_seconds"):
+            elif key in POSITIVE_NUMBERS:
                 if not isinstance(value, (int, float)) or value < 0:
                     raise ValueError(f"{key} must be a number >= 0")
                 setattr(new, key, float(value))
-            elif key == "encoder_cache_tokens":
+            elif key in ("encoder_cache_tokens", "huge_bytes", "huge_piece_bytes"):
                 if not isinstance(value, int) or value < 1:
-                    raise ValueError("encoder_cache_tokens must be a positive integer")
-                new.encoder_cache_tokens = value
-            elif key == "mode":
-                if value not in MODES:
-                    raise ValueError(f"mode must be one of {MODES}")
-                new.mode = value
+                    raise ValueError(f"{key} must be a positive integer")
+                setattr(new, key, value)
+            elif key in ("mode", "models_mode", "wrong_type"):
+                choices = {"mode": MODES, "models_mode": MODELS_MODES, "wrong_type": WRONG_TYPES}
+                if value not in choices[key]:
+                    raise ValueError(f"{key} must be one of {choices[key]}")
+                setattr(new, key, value)
             elif key == "api_key":
                 if value is not None and not isinstance(value, str):
                     raise ValueError("api_key must be a string or null")

@@ -16,7 +16,8 @@ import httpx
 import pytest
 
 from desktop_asr.engine.client import AsrClient, RetryPolicy, ServerConfig
-from desktop_asr.engine.replies import parse_transcription, transcription_event_as_chunk
+from desktop_asr.engine.replies import parse_transcription
+from desktop_asr.engine.sse import transcription_event_as_chunk
 from desktop_asr.engine.requests import build_transcription_fields, language_code
 from desktop_asr.errors import (
     AudioTooLongError,
@@ -286,9 +287,11 @@ def test_upload_audio_too_long_is_typed_not_retried():
     assert sleeps == []
 
 
-def _sse(*events: dict | str) -> bytes:
-    return b"".join(
-        f"data: {e if isinstance(e, str) else json.dumps(e)}\n\n".encode() for e in events)
+def _sse(*events: dict | str) -> list[bytes]:
+    """One network read per event, as a server sends them (the client reports the text
+    once per read)."""
+    return [f"data: {e if isinstance(e, str) else json.dumps(e)}\n\n".encode()
+            for e in events]
 
 
 def _chunk(content: str | None = None, finish: str | None = None) -> dict:
@@ -297,8 +300,18 @@ def _chunk(content: str | None = None, finish: str | None = None) -> dict:
             "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
 
 
-def sse(raw: bytes) -> httpx.Response:
-    return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=raw)
+class Reads(httpx.AsyncByteStream):
+    def __init__(self, reads: list[bytes]) -> None:
+        self.reads = reads
+
+    async def __aiter__(self):
+        for read in self.reads:
+            yield read
+
+
+def sse(reads: list[bytes]) -> httpx.Response:
+    return httpx.Response(200, headers={"content-type": "text/event-stream"},
+                          stream=Reads(reads))
 
 
 def test_streamed_upload_strips_the_prefix_and_reports_growing_text():
