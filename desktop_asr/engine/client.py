@@ -52,6 +52,14 @@ def _plain_name(name: object) -> bool:
             and plain_line(name) == name)
 
 
+def listed_models(names: list[str], most: int = 20) -> str:
+    """"a, b and 3 more" for a message (a server may list a thousand)."""
+    if not names:
+        return "none listed"
+    more = f" and {len(names) - most} more" if len(names) > most else ""
+    return ", ".join(names[:most]) + more
+
+
 def normalize_base_url(url: str) -> str:
     """``10.0.0.5:30101``, ``http://h:30101/``, ``http://h:30101/v1`` -> ``http://h:30101``."""
     url = url.strip()
@@ -338,12 +346,9 @@ class AsrClient:
             available = await self.list_models()
         except AsrError:
             available = []
-        listed = ", ".join(available[:20]) if available else "none listed"
-        if len(available) > 20:
-            listed += f" and {len(available) - 20} more"
         return ModelNotFoundError(
             f"Model not found: the server does not serve {clip(model, 200)!r}; available: "
-            f"{listed}.", model=model, available=available, status=exc.status,
+            f"{listed_models(available)}.", model=model, available=available, status=exc.status,
             server_message=exc.server_message,
         )
 

@@ -10,7 +10,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from desktop_asr.engine import audio
-from desktop_asr.engine.client import AsrClient, RetryPolicy, ServerConfig, normalize_base_url
+from desktop_asr.engine.client import (
+    AsrClient,
+    RetryPolicy,
+    ServerConfig,
+    listed_models,
+    normalize_base_url,
+)
 from desktop_asr.engine.replies import AsrReply
 from desktop_asr.engine.requests import (
     API_STYLES,
@@ -94,7 +100,7 @@ async def check_connection(
         if chosen not in models:
             raise ModelNotFoundError(
                 f"Model not found: the server does not serve {chosen!r}; available: "
-                f"{', '.join(models)}.", model=chosen, available=models)
+                f"{listed_models(models)}.", model=chosen, available=models)
         tone = tone_flac()
         started = time.perf_counter()
         reply = await _send_tone(client, tone, chosen, api_style, forced)

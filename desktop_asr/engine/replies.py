@@ -218,12 +218,24 @@ def server_message(body: bytes, content_type: str = "") -> str:
         data = loads(body)
     except ValueError:
         data = None
-    msg = _message_from_json(data) if isinstance(data, dict) else ""
+    msg = _message_from_json(data) if isinstance(data, dict) else _cut_json_message(body)
     if not msg and _looks_like_html(body, content_type):
         msg = _html_text(body)
     if not msg:
         msg = body[: MAX_MESSAGE_CHARS * 4].decode("utf-8", "replace")
     return clip(msg)
+
+
+_CUT_MESSAGE = re.compile(rb'^\s*\{.{0,200}?"(?:message|detail)"\s*:\s*"((?:[^"\\]|\\.)+)',
+                          re.DOTALL)
+
+
+def _cut_json_message(body: bytes) -> str:
+    """The message of an error JSON that was cut at the read cap (a body too large)."""
+    found = _CUT_MESSAGE.match(body[: MAX_MESSAGE_CHARS * 8])
+    if found is None:
+        return ""
+    return found.group(1).decode("utf-8", "replace").replace('\\"', '"')
 
 
 def clip(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:

@@ -528,3 +528,50 @@ def test_encoded_bodies_are_the_json_of_the_body():
     assert json.loads(encode_json_body(small)) == small
     weird = "data:" + "A" * 70000 + "\x07"  # not a clean data URL: left to the encoder
     assert json.loads(encode_json_body({"u": weird})) == {"u": weird}
+
+
+# --- fix_repetitions by the regex engine gives the official loop's results ----------------
+def _official_fix_repetitions(text: str, threshold: int = 20, max_pattern: int = 20) -> str:
+    """QwenLM's loop, as the engine had it: one list entry per character (a 1 Mi-character
+    reply cost a list of a million strings), the shortest pattern at each place first."""
+    text = re.sub(r"(.)\1{" + str(threshold) + ",}", r"\1", text, flags=re.DOTALL)
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        end = None
+        for k in range(1, max_pattern + 1):
+            stop = i + k * threshold
+            if stop > n:
+                break
+            if text[i + k] != text[i]:
+                continue
+            pattern = text[i : i + k]
+            if text[i:stop] == pattern * threshold:
+                while text[stop : stop + k] == pattern:
+                    stop += k
+                end = (stop, k)
+                break
+        if end is None:
+            out.append(text[i])
+            i += 1
+        else:
+            out.append(text[i : i + end[1]])
+            i = end[0]
+    return "".join(out)
+
+
+@st.composite
+def _looping_texts(draw) -> str:
+    alphabet = draw(st.sampled_from(["ab", "abc", "a b", "您好a", "ab\n"]))
+    text = draw(st.text(st.sampled_from(alphabet), max_size=200))
+    for _ in range(draw(st.integers(0, 3))):
+        pattern = draw(st.text(st.sampled_from(alphabet), min_size=1, max_size=22))
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + pattern * draw(st.integers(15, 30)) + text[at:]
+    return text
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_looping_texts())
+def test_fix_repetitions_gives_the_official_loops_result(text):
+    assert fix_repetitions(text) == _official_fix_repetitions(text)

@@ -17,8 +17,8 @@ import pytest
 
 from desktop_asr.engine.client import AsrClient, RetryPolicy, ServerConfig
 from desktop_asr.engine.replies import parse_transcription
-from desktop_asr.engine.sse import transcription_event_as_chunk
 from desktop_asr.engine.requests import build_transcription_fields, language_code
+from desktop_asr.engine.sse import transcription_event_as_chunk
 from desktop_asr.errors import (
     AudioTooLongError,
     AuthenticationError,
