@@ -51,6 +51,7 @@ class AppController(QObject, Actions):
         self.queue.itemFinished.connect(self._on_item_finished)
         self.error_message = ""
         self.dictation_toggle: Callable[[], None] | None = None  # set by the app
+        self.stop_dictation: Callable[[], bool] = lambda: False  # True: one was stopped
         self.recordings = Recordings(services.history, self.report_error, self)
         self.recordings.watch(services.recorder)
         self.recordings.failed.connect(self._recorder_failed)
@@ -192,6 +193,8 @@ class AppController(QObject, Actions):
         recorder = self.services.recorder
         take, self._take = self._take, None
         if recorder is None or not recorder.is_recording:
+            return
+        if take is None and self.stop_dictation():  # the dictation's: it stops its own
             return
         try:
             recording = recorder.stop()

@@ -62,6 +62,7 @@ class Dictation(QObject):
         self._releaseRequested.connect(self.push_to_talk_released)
         app.settingsChanged.connect(self.apply_settings)
         app.recordings.failed.connect(self._recorder_failed)
+        app.stop_dictation = self._stop_if_active  # the Record button, while dictating
 
     # --- the global keys --------------------------------------------------------------------
     def apply_settings(self, settings: AppSettings | None = None) -> None:
@@ -199,6 +200,12 @@ class Dictation(QObject):
             lambda: session.finish(timeout=FINISH_TIMEOUT),
             finished=lambda result: self._finished(result, take, recording.duration_seconds),
             failed=lambda message, details: self._fall_back(take, message, details))
+
+    def _stop_if_active(self) -> bool:
+        if not self.active:
+            return False
+        self.stop()
+        return True
 
     def _recorder_failed(self, _message: str) -> None:
         """The microphone went away or the disk is full (the app says so): the dictation

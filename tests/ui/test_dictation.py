@@ -263,3 +263,20 @@ def test_a_recordings_folder_that_cannot_be_made_is_said_in_words(make_dictation
                       "file, not a folder."]
     assert not dictation.active
     assert not app.services.recorder.is_recording
+
+
+def test_the_record_button_during_a_dictation_ends_that_dictation(make_dictation, stores,
+                                                                  history, refserver,
+                                                                  tmp_path, qtbot):
+    """One recording, one entry: the button stops the dictation (its text delivered), it
+    does not take its file away as a second recording."""
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+    app, dictation, delivered = make_dictation(speech_file(tmp_path, "42"))
+    dictation.toggle()
+    assert app.state == RECORDING
+    app.toggle_file_recording()  # the window's "Stop and transcribe"
+    assert not dictation.active
+    qtbot.waitUntil(lambda: delivered == ["42"], timeout=20000)
+    (entry,) = history.list()
+    assert (entry.status, entry.text) == ("done", "42")
+    assert app.queue.items() == []
