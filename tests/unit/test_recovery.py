@@ -6,6 +6,8 @@ that is gone, one that never got audio, and WAV files no entry knows."""
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -179,3 +181,42 @@ def test_a_recovered_recording_follows_the_retention_once_transcribed(history):
 
 def _transcript(text: str) -> Transcript:
     return Transcript(source="x", text=text, language="English", duration=1.0)
+
+
+_CREATE_FILES = """
+import sys
+from pathlib import Path
+from desktop_asr.recording.wavfile import WavWriter
+from desktop_asr.stores.history.store import HistoryStore
+history = HistoryStore(Path(sys.argv[1]) / "history.sqlite3")
+history.new_recording_path(".wav")
+(Path(sys.argv[1]) / "elsewhere").mkdir()
+WavWriter(Path(sys.argv[1]) / "elsewhere" / "take.wav", 16000).close()
+"""
+
+
+def test_a_new_recording_file_is_synced_into_its_folder(tmp_path):
+    """A file whose data is synced can still vanish in a power cut if its folder entry is
+    not: the folder is synced after each recording file is created (seen with strace)."""
+    if shutil.which("strace") is None:
+        pytest.skip("strace is not installed (apt install strace)")
+    trace = tmp_path / "trace.txt"
+    result = subprocess.run(
+        ["strace", "-f", "-qq", "-e", "trace=openat,fsync", "-o", str(trace),
+         sys.executable, "-c", _CREATE_FILES, str(tmp_path)],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
+        text=True, timeout=60, check=False)
+    if result.returncode != 0 and "ptrace" in result.stderr:
+        pytest.skip(f"strace cannot trace here: {result.stderr.strip()}")
+    assert result.returncode == 0, result.stderr
+    calls = trace.read_text().splitlines()
+    for folder in (tmp_path / "recordings", tmp_path / "elsewhere"):
+        created = next(i for i, line in enumerate(calls)
+                       if f'"{folder}/' in line and "O_CREAT" in line)
+        opened = [(i, m.group(1)) for i, line in enumerate(calls) if i > created
+                  and (m := re.search(rf'openat\(AT_FDCWD, "{re.escape(str(folder))}", '
+                                      r".*O_DIRECTORY.*\) = (\d+)", line))]
+        assert opened, f"{folder} was never opened to be synced"
+        index, fd = opened[0]
+        assert any(re.search(rf"fsync\({fd}\)\s+= 0", line) for line in calls[index + 1:]), \
+            folder
