@@ -22,12 +22,14 @@ import shutil
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from desktop_asr.errors import AsrError
 from desktop_asr.system.session import Session
 from desktop_asr.text.plain_text import plain_line
 
 TIMEOUT = 5.0  # seconds any one command may take
+TEXT_TYPE = "text/plain;charset=utf-8"  # what our text is offered as, and read back as
 MAX_CLIPBOARD_BYTES = 32 * 1024 * 1024  # a clipboard item larger than this is not kept
 Which = Callable[[str], str | None]
 
@@ -44,14 +46,21 @@ class Reason:
     args: tuple[str, ...] = ()
 
 
-def _run(argv: Sequence[str], data: bytes = b"") -> bytes:
+def _run(argv: Sequence[str], data: bytes = b"", *, serves: bool = False) -> bytes:
+    """Run a tool; its output. ``serves``: the tool leaves a process behind that keeps
+    serving (wl-copy holds the clipboard): its output is not read, since that process
+    keeps the pipes open until someone else copies something."""
     try:
-        done = subprocess.run(list(argv), input=data, capture_output=True, timeout=TIMEOUT,
-                              check=False)
+        if serves:
+            done = subprocess.run(list(argv), input=data, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, timeout=TIMEOUT, check=False)
+        else:
+            done = subprocess.run(list(argv), input=data, capture_output=True,
+                                  timeout=TIMEOUT, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise KeySendError(f"{argv[0]} did not run.", details=str(exc)) from None
     if done.returncode != 0:
-        detail = done.stderr.decode("utf-8", errors="replace").strip()[:500]
+        detail = (done.stderr or b"").decode("utf-8", errors="replace").strip()[:500]
         raise KeySendError(f"{argv[0]} failed (exit status {done.returncode}).",
                            details=plain_line(detail))
     return done.stdout
@@ -104,7 +113,18 @@ class YdotoolSender:
         _run([self.command, "key", "28:1", "28:0"])
 
 
-KeySender = WtypeSender | YdotoolSender
+class KeySender(Protocol):
+    """What sends keys to the focused window: WtypeSender, YdotoolSender, or the
+    RemoteDesktop portal's PortalKeySender (portal_keys.py)."""
+
+    name: str
+    types_every_script: bool
+
+    def paste(self, shift: bool = False) -> None: ...
+
+    def type_text(self, text: str) -> None: ...
+
+    def enter(self) -> None: ...
 
 
 def ydotool_socket(environ: Mapping[str, str]) -> str:
@@ -175,19 +195,19 @@ class WlClipboard:
 
     def text(self) -> str:
         try:
-            data = _run([self.paste_command, "--no-newline", "--type", "text/plain"])
+            data = _run([self.paste_command, "--no-newline", "--type", TEXT_TYPE])
         except KeySendError:
             return ""
         return data.decode("utf-8", errors="replace")
 
     def put_text(self, text: str) -> None:
-        _run([self.copy_command, "--type", "text/plain;charset=utf-8"], text.encode("utf-8"))
+        _run([self.copy_command, "--type", TEXT_TYPE], text.encode("utf-8"), serves=True)
 
     def restore(self, saved: Mapping[str, bytes]) -> None:
         """Put ``saved`` back: its main format (text if it had text, else the first one);
         an empty clipboard is cleared."""
         if not saved:
-            _run([self.copy_command, "--clear"])
+            _run([self.copy_command, "--clear"], serves=True)
             return
         mime = next((m for m in saved if m.startswith("text/plain")), next(iter(saved)))
-        _run([self.copy_command, "--type", mime], saved[mime])
+        _run([self.copy_command, "--type", mime], saved[mime], serves=True)

@@ -4,13 +4,11 @@ single-instance server that lets `desktop-asr --toggle-recording` reach it."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSettings, QThreadPool, QTimer
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog
 
-from desktop_asr.dictation.hotkeys import HotkeyService, HotkeyUnavailableError, hotkey_problem
+from desktop_asr.dictation.hotkeys import hotkey_problem
 from desktop_asr.errors import AsrError
 from desktop_asr.recording.recovery import recover_recordings
 from desktop_asr.stores.app_settings import AppSettingsStore
@@ -20,12 +18,13 @@ from desktop_asr.ui.controller import AppController
 from desktop_asr.ui.dictation import Dictation
 from desktop_asr.ui.main_window import MainWindow
 from desktop_asr.ui.services import Services
+from desktop_asr.ui.session_tools import SessionTools
 from desktop_asr.ui.single_instance import InstanceServer
 from desktop_asr.ui.text_delivery import TextDelivery
 from desktop_asr.ui.tray import Tray, take_unavailable_notice
 from desktop_asr.ui.widgets.recording_indicator import RecordingIndicator
 
-COMMANDS = ("show", "toggle-recording", "quit")
+COMMANDS = ("show", "toggle-recording", "start-recording", "stop-recording", "quit")
 
 
 def default_services() -> tuple[Services, list[tuple[str, str]]]:
@@ -54,9 +53,12 @@ def default_services() -> tuple[Services, list[tuple[str, str]]]:
 class DesktopApp(QObject):
     def __init__(self, app: QApplication, services: Services, *,
                  instance: InstanceServer | None = None,
-                 problems: list[tuple[str, str]] | None = None) -> None:
+                 problems: list[tuple[str, str]] | None = None,
+                 tools: SessionTools | None = None) -> None:
         super().__init__()
         self.app = app
+        # How dictation catches keys and delivers text in this session (X11, Wayland...).
+        self.tools = tools if tools is not None else SessionTools()
         self.controller = AppController(services)
         # The tray icon is made even without a tray host: on X11 it appears when a panel
         # starts later. Whether closing the window hides or quits is decided now.
@@ -65,9 +67,12 @@ class DesktopApp(QObject):
         self.window = MainWindow(self.controller, keep_running_in_tray=self.has_tray,
                                  devices=_device_names)
         self.instance = instance
-        self.delivery = TextDelivery(parent=self)
+        self.delivery = TextDelivery(
+            wayland=self.tools.wayland_delivery if self.tools.is_wayland else None,
+            parent=self)
+        self.delivery.notice.connect(self._notice)
         self.dictation = Dictation(self.controller, deliver=self.delivery.deliver,
-                                   hotkeys_factory=_hotkeys, parent=self)
+                                   hotkeys_factory=self.tools.hotkeys, parent=self)
         self.delivery.modifiers_released = self._modifiers_released
         self.controller.dictation_toggle = self.dictation.toggle
         self.indicator = RecordingIndicator()
@@ -109,6 +114,10 @@ class DesktopApp(QObject):
             self.window.bring_to_front()
         elif command == "toggle-recording":
             self.controller.toggle_recording()
+        elif command == "start-recording":  # a desktop's push-to-talk: the key went down
+            self.dictation.push_to_talk_pressed()
+        elif command == "stop-recording":  # ...and up
+            self.dictation.push_to_talk_released()
         elif command == "quit":
             self.quit()
 
@@ -165,6 +174,7 @@ class DesktopApp(QObject):
         self.dictation.shutdown()
         self.controller.shutdown()
         QThreadPool.globalInstance().waitForDone(3000)
+        self.tools.close()
         if self.controller.history is not None:
             self.controller.history.close()
 
@@ -201,12 +211,15 @@ class DesktopApp(QObject):
         dialog = SettingsDialog(services.settings, self.controller.history,
                                 devices=_device_names, parent=self.window,
                                 recording_problem=services.recording_problem,
-                                hotkey_problem=hotkey_problem(os.environ))
+                                hotkey_problem=hotkey_problem(os.environ),
+                                plan=self.tools.plan)
         dialog.settingsChanged.connect(self.controller.apply_settings)
         dialog.exec()
 
     def _indicate(self, state: str) -> None:
-        if state == "recording" and self.controller.settings.show_indicator:
+        # Never on Wayland: a new window takes the focus there (Settings says so).
+        if (state == "recording" and self.controller.settings.show_indicator
+                and not self.tools.is_wayland):
             self.indicator.show_recording()
         else:
             self.indicator.hide()
@@ -215,22 +228,18 @@ class DesktopApp(QObject):
         hotkeys = self.dictation.hotkeys
         return True if hotkeys is None else bool(hotkeys.wait_for_modifiers_released(timeout))
 
+    def _notice(self, text: str) -> None:
+        """Something about dictated text the user must know or do ("press Ctrl+V")."""
+        if self.has_tray:
+            self.tray.notify(self.tr("Dictation"), text)
+        self.window.banner.show_message(text)
+
     def _notify_if_hidden(self, _result: object) -> None:
         if not Tray.available() or self.window.isVisible():
             return
         if self.controller.settings.notify_when_hidden:
             self.tray.notify(self.tr("Transcript ready"),
                              self.tr("The transcript is on the clipboard."))
-
-
-def _hotkeys(toggle: str | None, push_to_talk: str | None, on_toggle: Callable[[], None],
-             on_press: Callable[[], None], on_release: Callable[[], None]) -> HotkeyService:
-    problem = hotkey_problem(os.environ)
-    if QGuiApplication.platformName() in ("offscreen", "minimal"):
-        problem = "this display is not a real one (Qt platform offscreen)"
-    if problem:
-        raise HotkeyUnavailableError(problem)
-    return HotkeyService(toggle, push_to_talk, on_toggle, on_press, on_release)
 
 
 def _device_names() -> list[tuple[str, bool]]:

@@ -9,6 +9,7 @@ user to paste it."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,7 @@ from desktop_asr.text.plain_text import plain_line
 from desktop_asr.ui.clipboard_guard import ClipboardGuard
 from desktop_asr.ui.workers import run_in_background
 
+log = logging.getLogger(__name__)
 ModifiersReleased = Callable[[float], bool]  # wait up to N seconds for held keys to go up
 WaylandFactory = Callable[[], WaylandDelivery]  # the tools found now (checked again on failure)
 
@@ -75,6 +77,7 @@ class TextDelivery(QObject):
                             ending: str) -> None:
         def failed(message: str, details: str) -> None:
             # A tool stopped working: look again, and leave the text on the clipboard.
+            log.warning("Dictated text not delivered: %s %s", message, details)
             if self._wayland_factory is not None:
                 self._wayland = self._wayland_factory()
             fallback = WaylandDelivery(None, self._wayland.clipboard if self._wayland else None)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_asr.dictation.session_plan import SessionPlan
 from desktop_asr.errors import AsrError, InputError
 from desktop_asr.stores.app_settings import MAX_RECENT_COUNT, AppSettings, AppSettingsStore
 from desktop_asr.stores.history.entry import MAX_RETENTION_DAYS, Retention
@@ -62,7 +63,7 @@ class SettingsDialog(QDialog):
     def __init__(self, settings_store: AppSettingsStore, history: HistoryStore | None,
                  devices: Devices, autostart: Autostart | None = None,
                  parent: QWidget | None = None, *, recording_problem: str = "",
-                 hotkey_problem: str = "",
+                 hotkey_problem: str = "", plan: SessionPlan | None = None,
                  choose_folder: FolderChooser = choose_folder) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
@@ -185,7 +186,7 @@ class SettingsDialog(QDialog):
         for box in (recording, transcripts, history_box, app_box):
             general_layout.addWidget(box)
         general_layout.addStretch(1)
-        self.dictation = DictationSettings(s, hotkey_problem=hotkey_problem)
+        self.dictation = DictationSettings(s, hotkey_problem=hotkey_problem, plan=plan)
         self.tabs = QTabWidget()
         self.tabs.addTab(general, self.tr("General"))
         self.tabs.addTab(self.dictation, self.tr("Dictation"))

@@ -110,6 +110,7 @@ class TestUser:
     def give(self, path: Path) -> Path:
         """Make ``path`` (and everything under it) the user's own."""
         if self.switch:
+            os.lchown(path, self.uid, self.gid)  # a file too (os.walk skips files)
             for folder, dirs, files in os.walk(path):
                 for name in (folder, *(os.path.join(folder, n) for n in (*dirs, *files))):
                     os.lchown(name, self.uid, self.gid)
