@@ -109,9 +109,11 @@ def test_a_model_list_of_the_wrong_type_fails_the_check_in_words(refserver, wron
 
 
 def test_a_model_list_that_never_ends_fails_the_check_at_its_deadline(refserver):
-    refserver.configure(models_mode="keepalive")
+    # A space every 0.1 s: always well within half the deadline of the last one, so the
+    # server is busy, not silent.
+    refserver.configure(models_mode="keepalive", keepalive_interval_s=0.1)
     started = time.monotonic()
-    error = check(refserver, read_timeout=1.0)
+    error = check(refserver, read_timeout=2.0)
     assert isinstance(error, ServerTimeoutError)
     assert str(error).startswith(f"The server at {where(refserver)} kept the connection busy")
     assert time.monotonic() - started < 10
