@@ -16,15 +16,18 @@ import asyncio
 import contextlib
 import itertools
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop_asr.engine.chunk_results import ChunkResults
 from desktop_asr.engine.client import AsrClient
 from desktop_asr.engine.transcribe import JobEvent, JobProgress, PartialText, TranscriptionJob
 from desktop_asr.errors import AsrError, CancelledError
+from desktop_asr.stores.chunk_progress import ChunkProgressStore
 from desktop_asr.stores.history.store import HistoryStore
 from desktop_asr.stores.run_plan import RunPlan
 from desktop_asr.text.transcript import Transcript
@@ -52,6 +55,7 @@ class QueueItem:
     transcript: Transcript | None = None
     attempts: int = 0
     recovered: bool = False  # a recording of an earlier run that ended unexpectedly
+    retry_at: float | None = None  # WAITING: when the next try starts (time.monotonic())
 
     @property
     def finished(self) -> bool:
@@ -72,10 +76,18 @@ class TranscriptionQueue(QObject):
 
     def __init__(self, plan_for: PlanFactory, history: HistoryStore | None, *,
                  parallel: int = 2, retry_delays: tuple[float, ...] = RETRY_DELAYS,
+                 chunk_progress: ChunkProgressStore | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._plan_for = plan_for
         self._history = history
+        # Chunks already transcribed: a try after a failure sends only the others, also
+        # after a restart (kept beside the history).
+        self._kept: dict[int, ChunkResults] = {}
+        self._kept_counts: dict[int, int] = {}
+        self._progress_store = chunk_progress if chunk_progress is not None else (
+            ChunkProgressStore(history.path.parent / "partial") if history is not None
+            else None)
         self._retry_delays = retry_delays
         self._ids = itertools.count(1)
         self._items: dict[int, QueueItem] = {}
@@ -144,7 +156,9 @@ class TranscriptionQueue(QObject):
         timer = self._timers.pop(item_id, None)
         if timer is not None:
             timer.stop()
-        item = replace(item, status=QUEUED, progress=None)
+        # A waiting item keeps what it reached: only its missing chunks are sent.
+        item = replace(item, status=QUEUED, retry_at=None,
+                       progress=item.progress if item.status == WAITING else None)
         self._set(item)
         self._start(item)
 
@@ -196,13 +210,14 @@ class TranscriptionQueue(QObject):
         item = self.item(item_id)
         if item.finished:
             return
-        item = replace(item, status=RUNNING, progress=None, error="", details="",
-                       attempts=item.attempts + 1)
+        item = replace(item, status=RUNNING, error="", details="", retry_at=None,
+                       attempts=item.attempts + 1)  # the progress reached is kept
         self._set(item)
         try:
             plan = self._plan_for(item.profile)
             job = TranscriptionJob(item.source, plan.settings,
-                                   listener=lambda event: self._on_event(item_id, event))
+                                   listener=lambda event: self._on_event(item_id, event),
+                                   resume=self._kept_chunks(item))
             self._jobs[item_id] = job
             await asyncio.to_thread(job.prepare)  # a file that is not audio ends here
             item = self._remember(item_id, plan)
@@ -230,6 +245,7 @@ class TranscriptionQueue(QObject):
             except AsrError as exc:
                 item = replace(item, details=str(exc))
         item = replace(item, status=DONE, progress=1.0, transcript=transcript)
+        self._forget_chunks(item)
         self._set(item)
         self.itemFinished.emit(item)
 
@@ -271,15 +287,17 @@ class TranscriptionQueue(QObject):
         item = self.item(item_id)
         if exc.retryable and item.attempts <= len(self._retry_delays) + 1:
             # The server may be back soon: wait, retry, keep the entry pending.
-            item = replace(item, status=WAITING, error=str(exc), details=exc.details)
-            self._set(item)
             delay = self._retry_delays[min(item.attempts, len(self._retry_delays)) - 1]
+            item = replace(item, status=WAITING, error=str(exc), details=exc.details,
+                           retry_at=time.monotonic() + delay)
+            self._set(item)
             self._schedule_retry(item_id, delay)
             return
         if self._history is not None and item.history_id is not None:
             with contextlib.suppress(AsrError):  # the item shows the failure anyway
                 self._history.mark_failed(item.history_id, str(exc))
         item = replace(item, status=FAILED, error=str(exc), details=exc.details)
+        self._forget_chunks(item)
         self._set(item)
         self.itemFinished.emit(item)
 
@@ -309,11 +327,41 @@ class TranscriptionQueue(QObject):
                 and item.history_id is not None):
             with contextlib.suppress(AsrError):  # the item shows it was cancelled anyway
                 self._history.mark_cancelled(item.history_id)
+        if item_id in self._cancelled_by_user:  # a shutdown keeps them for the next start
+            self._forget_chunks(item)
         self.itemChanged.emit(item)
         self.itemFinished.emit(item)
 
+    # --- chunks already transcribed --------------------------------------------------------
+    def _kept_chunks(self, item: QueueItem) -> ChunkResults:
+        kept = self._kept.get(item.id)
+        if kept is None:
+            kept = ChunkResults()
+            if self._progress_store is not None and item.history_id is not None:
+                kept = self._progress_store.load(item.history_id)  # from an earlier run
+            self._kept[item.id] = kept
+            self._kept_counts[item.id] = len(kept)
+        return kept
+
+    def _keep_chunks(self, item_id: int) -> None:
+        """A chunk finished: keep it on disk too, for a try after a restart."""
+        kept, item = self._kept.get(item_id), self.item(item_id)
+        if (kept is None or len(kept) == self._kept_counts.get(item_id)
+                or self._progress_store is None or item.history_id is None):
+            return
+        self._kept_counts[item_id] = len(kept)
+        with contextlib.suppress(AsrError):  # at worst those chunks are sent again
+            self._progress_store.save(item.history_id, kept)
+
+    def _forget_chunks(self, item: QueueItem) -> None:
+        self._kept.pop(item.id, None)
+        self._kept_counts.pop(item.id, None)
+        if self._progress_store is not None and item.history_id is not None:
+            self._progress_store.discard(item.history_id)
+
     def _on_event(self, item_id: int, event: JobEvent) -> None:
         if isinstance(event, JobProgress):
+            self._keep_chunks(item_id)
             item = self.item(item_id)
             fraction = None
             if event.seconds_total:

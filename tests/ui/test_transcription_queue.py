@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from desktop_asr.stores.chunk_progress import ChunkProgressStore
 from desktop_asr.stores.profiles import Profile
 from desktop_asr.ui.transcription_queue import (
     CANCELLED,
@@ -13,6 +14,7 @@ from desktop_asr.ui.transcription_queue import (
     FAILED,
     WAITING,
 )
+from desktop_asr.ui.widgets.queue_view import QueueRow
 from tests import dtmf
 from tests.ui.conftest import closed_port_url
 
@@ -165,3 +167,68 @@ def test_retention_none_deletes_a_recordings_audio_as_soon_as_it_is_transcribed(
     assert (entry.status, entry.text) == ("done", "42")
     assert entry.audio_path is None
     assert not recording.exists()  # now, not at the next start
+
+
+# --- the server goes away mid-file ---------------------------------------------------------
+LONG_WORDS = " ".join(f"{i:02d}" for i in range(40))
+
+
+def _chat_requests(server) -> int:
+    return sum(1 for r in server.requests() if r["path"] == "/v1/chat/completions")
+
+
+def test_a_server_that_goes_away_mid_file_gets_only_the_missing_chunks_when_back(
+        stores, history, make_queue, make_refserver, tmp_path, qtbot):
+    server = make_refserver()
+    server.configure(min_latency_s=0.2)  # chunks finish one by one, slowly enough to see
+    stores.profiles.add(Profile(name="home", server=server.url, max_chunk_seconds=10,
+                                concurrency=1))
+    path = dtmf.write_audio(tmp_path / "talk.flac",
+                            dtmf.synthesize(LONG_WORDS, word_gap_ms=1000), 16000)
+    queue = make_queue(retry_delays=(3600.0,))  # it waits until the test retries it
+    item = queue.add(str(path))
+    qtbot.waitUntil(lambda: (queue.item(item.id).progress or 0) > 0.3, timeout=30000)
+    server.stop()  # the server goes away in the middle of the file
+    qtbot.waitUntil(lambda: queue.item(item.id).status == WAITING, timeout=60000)
+    waiting = queue.item(item.id)
+    assert waiting.progress is not None
+    assert waiting.progress > 0.3  # what was reached is kept...
+    kept = ChunkProgressStore(history.path.parent / "partial").load(waiting.history_id)
+    assert len(kept) >= 2  # ...on disk too, for a restart
+    row = QueueRow(waiting)
+    qtbot.addWidget(row)
+    text = row.status.text()
+    assert text.startswith(f"Paused at {int(waiting.progress * 100)}%, waiting for the server")
+    assert "next try in" in text
+
+    server.start()  # back, with an empty request log
+    queue.retry(item.id)
+    done = wait_finished(qtbot, queue, item.id, timeout=60000)
+    assert done.status == DONE
+    assert done.transcript.text == LONG_WORDS  # the same text, in order
+    assert _chat_requests(server) == len(done.transcript.segments) - len(kept)
+    assert len(ChunkProgressStore(history.path.parent / "partial").load(done.history_id)) == 0
+
+
+def test_after_a_restart_a_pending_entry_sends_only_its_missing_chunks(
+        stores, history, make_queue, make_refserver, tmp_path, qtbot):
+    server = make_refserver()
+    server.configure(min_latency_s=0.2)
+    stores.profiles.add(Profile(name="home", server=server.url, max_chunk_seconds=10,
+                                concurrency=1))
+    path = dtmf.write_audio(tmp_path / "talk.flac",
+                            dtmf.synthesize(LONG_WORDS, word_gap_ms=1000), 16000)
+    first = make_queue()
+    item = first.add(str(path))
+    qtbot.waitUntil(lambda: (first.item(item.id).progress or 0) > 0.3, timeout=30000)
+    entry_id = first.item(item.id).history_id
+    first.shutdown()  # the app quits: the entry stays pending, its chunks kept
+    assert history.get(entry_id).status == "pending"
+    kept = len(ChunkProgressStore(history.path.parent / "partial").load(entry_id))
+    assert kept >= 2
+    server.reset()
+    again = make_queue()  # the next start resumes the pending entry
+    resumed = again.add(str(path), history_id=entry_id)
+    done = wait_finished(qtbot, again, resumed.id, timeout=60000)
+    assert done.transcript.text == LONG_WORDS
+    assert _chat_requests(server) == len(done.transcript.segments) - kept

@@ -3,7 +3,10 @@ its progress, its state in words, and Cancel / Retry."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import math
+import time
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -44,8 +47,10 @@ class QueueRow(QWidget):
         super().__init__(parent)
         self.item_id = item.id
         self.name = QLabel()
+        self.name.setTextFormat(Qt.TextFormat.PlainText)  # names and errors from outside
         self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         self.status.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.progress = QProgressBar()
@@ -70,6 +75,7 @@ class QueueRow(QWidget):
         self.update_item(item)
 
     def update_item(self, item: QueueItem) -> None:
+        self.item = item
         self.name.setText(display_name(item))
         self.name.setToolTip(item.label)
         self.status.setText(self._status_text(item))
@@ -82,10 +88,19 @@ class QueueRow(QWidget):
         else:
             self.progress.setRange(0, 1000)
             self.progress.setValue(1000 if item.status == DONE else 0)
-        self.progress.setVisible(item.status in (RUNNING, QUEUED, DONE))
+        if item.status == WAITING and item.progress:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(item.progress * 1000))
+        self.progress.setVisible(item.status in (RUNNING, QUEUED, DONE)
+                                 or (item.status == WAITING and bool(item.progress)))
         self.cancel_button.setVisible(item.status in (QUEUED, RUNNING, WAITING))
         self.retry_button.setVisible(item.status in (WAITING, FAILED))
         self.open_button.setVisible(item.status == DONE)
+
+    def tick(self) -> None:
+        """Once a second: a waiting row counts down to its next try."""
+        if self.item.status == WAITING:
+            self.status.setText(self._status_text(self.item))
 
     def _status_text(self, item: QueueItem) -> str:
         if item.status == QUEUED:
@@ -95,7 +110,15 @@ class QueueRow(QWidget):
                 return self.tr("Transcribing…")
             return self.tr("Transcribing… {0}%").format(int(item.progress * 100))
         if item.status == WAITING:
-            return self.tr("Not sent yet, will retry: {0}").format(item.error)
+            seconds = (max(0, math.ceil(item.retry_at - time.monotonic()))
+                       if item.retry_at is not None else None)
+            when = (self.tr("next try in {0} s").format(seconds) if seconds
+                    else self.tr("trying again"))
+            if item.progress:
+                return self.tr("Paused at {0}%, waiting for the server ({1}): {2}").format(
+                    int(item.progress * 100), when, item.error)
+            return self.tr("Not sent yet, waiting for the server ({0}): {1}").format(
+                when, item.error)
         if item.status == DONE:
             text = item.transcript.text if item.transcript is not None else ""
             first = text.strip().splitlines()[0] if text.strip() else self.tr("(no speech)")
@@ -129,6 +152,14 @@ class QueueView(QScrollArea):
         queue.itemChanged.connect(self._change)
         for item in queue.items():
             self._add(item)
+        self._countdown = QTimer(self)  # waiting rows count down to their next try
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
+        self._countdown.start()
+
+    def _tick(self) -> None:
+        for row in self.rows.values():
+            row.tick()
 
     def _add(self, item: QueueItem) -> None:
         if item.id in self.rows:
