@@ -28,6 +28,10 @@
         <translation>删除已保存的密钥</translation>
     </message>
     <message>
+        <source>typed in the box</source>
+        <translation>在输入框中输入的</translation>
+    </message>
+    <message>
         <source>Name the environment variable that holds the key.</source>
         <translation>请填写存放密钥的环境变量名。</translation>
     </message>
@@ -62,6 +66,10 @@
     <message>
         <source>The environment variable ${0} is not set, so there is no API key to send.</source>
         <translation>未设置环境变量 ${0}，因此没有可发送的 API 密钥。</translation>
+    </message>
+    <message>
+        <source>The stored API key of {0} is only sent to its saved server ({1}), so no key was sent to {2}. Type the key above to send it there, or save the profile first.</source>
+        <translation>{0} 已保存的 API 密钥只会发送到它保存的服务器（{1}），因此没有向 {2} 发送任何密钥。请在上方输入密钥以发送到那里，或先保存此配置。</translation>
     </message>
     <message>
         <source>The API key is kept for this session only: it could not be stored in the system keyring, so enter it again after desktop-asr restarts.</source>
@@ -123,6 +131,34 @@
 </context>
 <context>
     <name>DesktopApp</name>
+    <message>
+        <source>Recording {0}</source>
+        <translation>录音 {0}</translation>
+    </message>
+    <message>
+        <source>Recordings interrupted by an unexpected exit could not be looked for: {0}</source>
+        <translation>无法查找因意外退出而中断的录音：{0}</translation>
+    </message>
+    <message>
+        <source>A recording interrupted by an unexpected exit could not be recovered.</source>
+        <translation>一段因意外退出而中断的录音无法恢复。</translation>
+    </message>
+    <message>
+        <source>1 recording recovered after an unexpected exit; its text will be in the history.</source>
+        <translation>意外退出后已恢复 1 段录音；其文字将出现在历史记录中。</translation>
+    </message>
+    <message>
+        <source>{0} recordings recovered after an unexpected exit; their text will be in the history.</source>
+        <translation>意外退出后已恢复 {0} 段录音；它们的文字将出现在历史记录中。</translation>
+    </message>
+    <message>
+        <source>Recordings recovered</source>
+        <translation>录音已恢复</translation>
+    </message>
+    <message>
+        <source>Dictation</source>
+        <translation>听写</translation>
+    </message>
     <message>
         <source>Transcript ready</source>
         <translation>转写完成</translation>
@@ -198,6 +234,10 @@
         <translation>录音时显示一个小指示窗</translation>
     </message>
     <message>
+        <source>On Wayland a new window takes the keyboard focus, so the indicator would take the text meant for your application: it is not shown here. The tray icon shows that desktop-asr is recording.</source>
+        <translation>在 Wayland 下，新窗口会获得键盘焦点，指示器会抢走本应输入到您的应用中的文字，因此这里不显示它。托盘图标会显示 desktop-asr 正在录音。</translation>
+    </message>
+    <message>
         <source>Play a sound when recording starts and stops</source>
         <translation>开始和停止录音时播放提示音</translation>
     </message>
@@ -235,6 +275,14 @@
     <message>
         <source>Choose files…</source>
         <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>Looking for audio and video files…</source>
+        <translation>正在查找音频和视频文件…</translation>
+    </message>
+    <message>
+        <source>No audio or video files were found in what was dropped.</source>
+        <translation>拖放的内容中没有找到音频或视频文件。</translation>
     </message>
 </context>
 <context>
@@ -361,8 +409,24 @@
         <translation>等待中</translation>
     </message>
     <message>
+        <source>Recording</source>
+        <translation>正在录音</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Recovered after an unexpected exit</source>
+        <translation>意外退出后恢复</translation>
+    </message>
+    <message>
         <source>Waiting for the server</source>
         <translation>正在等待服务器</translation>
+    </message>
+    <message>
+        <source>Being recorded</source>
+        <translation>正在录制</translation>
     </message>
     <message>
         <source>Delete the transcript of {0}? A kept recording is deleted too. This cannot be undone.</source>
@@ -890,8 +954,20 @@
         <translation>正在转写… {0}%</translation>
     </message>
     <message>
-        <source>Not sent yet, will retry: {0}</source>
-        <translation>尚未发送，将重试：{0}</translation>
+        <source>next try in {0} s</source>
+        <translation>{0} 秒后重试</translation>
+    </message>
+    <message>
+        <source>trying again</source>
+        <translation>正在重试</translation>
+    </message>
+    <message>
+        <source>Paused at {0}%, waiting for the server ({1}): {2}</source>
+        <translation>已暂停在 {0}%，正在等待服务器（{1}）：{2}</translation>
+    </message>
+    <message>
+        <source>Not sent yet, waiting for the server ({0}): {1}</source>
+        <translation>尚未发送，正在等待服务器（{0}）：{1}</translation>
     </message>
     <message>
         <source>(no speech)</source>
@@ -941,6 +1017,120 @@
     <message>
         <source>Recording</source>
         <translation>正在录音</translation>
+    </message>
+</context>
+<context>
+    <name>Recordings</name>
+    <message>
+        <source>A recording file could not be created: {0}.</source>
+        <translation>无法创建录音文件：{0}。</translation>
+    </message>
+</context>
+<context>
+    <name>SessionMethods</name>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Create the shortcut in GNOME…</source>
+        <translation>在 GNOME 中创建快捷键…</translation>
+    </message>
+    <message>
+        <source>This session: {0}</source>
+        <translation>当前会话：{0}</translation>
+    </message>
+    <message>
+        <source>Not used here: {0}</source>
+        <translation>此处未使用：{0}</translation>
+    </message>
+    <message>
+        <source>Keys: no display was found, so no keys can be caught.</source>
+        <translation>按键：未找到显示器，因此无法捕获任何按键。</translation>
+    </message>
+    <message>
+        <source>Keys: your desktop&apos;s global shortcuts (it may ask you to confirm them, and lets you change them in its settings).</source>
+        <translation>按键：使用桌面的全局快捷键（桌面可能会请您确认，并允许您在其设置中修改）。</translation>
+    </message>
+    <message>
+        <source>Keys: caught by desktop-asr anywhere on the desktop.</source>
+        <translation>按键：desktop-asr 在桌面任何位置都能捕获。</translation>
+    </message>
+    <message>
+        <source>add these lines to {0} and reload it</source>
+        <translation>将以下几行添加到 {0} 并重新加载</translation>
+    </message>
+    <message>
+        <source>a custom shortcut in Settings → Keyboard → Custom Shortcuts (push to talk is not possible: GNOME runs shortcuts only on the press)</source>
+        <translation>在“设置 → 键盘 → 自定义快捷键”中添加（无法使用按住说话：GNOME 只在按下时运行快捷键）</translation>
+    </message>
+    <message>
+        <source>a custom shortcut in your desktop&apos;s keyboard settings that runs the command below</source>
+        <translation>在桌面的键盘设置中添加一个运行下面命令的自定义快捷键</translation>
+    </message>
+    <message>
+        <source>Keys: {0}. Use your desktop&apos;s own shortcut: {1}.</source>
+        <translation>按键：{0}。请使用桌面自带的快捷键：{1}。</translation>
+    </message>
+    <message>
+        <source> Your clipboard is kept with wl-clipboard.</source>
+        <translation>剪贴板内容通过 wl-clipboard 保留。</translation>
+    </message>
+    <message>
+        <source>Text: pasted or typed by desktop-asr.</source>
+        <translation>文字：由 desktop-asr 粘贴或输入。</translation>
+    </message>
+    <message>
+        <source>Text: sent through your desktop&apos;s remote-desktop permission (asked once).</source>
+        <translation>文字：通过桌面的远程桌面权限发送（只询问一次）。</translation>
+    </message>
+    <message>
+        <source>Text: left on the clipboard, with a notice to press Ctrl+V (nothing here can send keys to other windows).</source>
+        <translation>文字：留在剪贴板上，并提示您按 Ctrl+V（此处没有任何工具能向其他窗口发送按键）。</translation>
+    </message>
+    <message>
+        <source>Text: pasted or typed with {0}.</source>
+        <translation>文字：使用 {0} 粘贴或输入。</translation>
+    </message>
+    <message>
+        <source>{0} is not installed</source>
+        <translation>未安装 {0}</translation>
+    </message>
+    <message>
+        <source>it works only on wlroots compositors (sway, Hyprland…), not on {0}</source>
+        <translation>它只适用于 wlroots 合成器（sway、Hyprland…），不适用于 {0}</translation>
+    </message>
+    <message>
+        <source>its service is not running ({0} is missing)</source>
+        <translation>它的服务未运行（缺少 {0}）</translation>
+    </message>
+    <message>
+        <source>not needed outside Wayland</source>
+        <translation>在 Wayland 之外不需要</translation>
+    </message>
+    <message>
+        <source>not offered by this desktop</source>
+        <translation>此桌面不提供</translation>
+    </message>
+    <message>
+        <source>this desktop does not let it send keys</source>
+        <translation>此桌面不允许用它发送按键</translation>
+    </message>
+    <message>
+        <source>this desktop offers no global shortcuts to applications</source>
+        <translation>此桌面不向应用提供全局快捷键</translation>
+    </message>
+    <message>
+        <source>no display was found</source>
+        <translation>未找到显示器</translation>
+    </message>
+    <message>
+        <source>Add a custom keyboard shortcut {0} to GNOME that starts and stops dictation? Your other shortcuts are kept.</source>
+        <translation>要在 GNOME 中添加自定义快捷键 {0} 来开始和停止听写吗？您的其他快捷键会保留。</translation>
+    </message>
+    <message>
+        <source>Shortcut created</source>
+        <translation>快捷键已创建</translation>
     </message>
 </context>
 <context>
@@ -1084,6 +1274,17 @@
     <message>
         <source>No microphone or other input device was found.</source>
         <translation>未找到麦克风或其他输入设备。</translation>
+    </message>
+</context>
+<context>
+    <name>TextDelivery</name>
+    <message>
+        <source>The text is on the clipboard: press Ctrl+V to paste it (this desktop lets no application type into another).</source>
+        <translation>文字已在剪贴板上：请按 Ctrl+V 粘贴（此桌面不允许应用向其他应用输入文字）。</translation>
+    </message>
+    <message>
+        <source>The text could not be pasted or put on the clipboard here; it is kept in the history.</source>
+        <translation>此处无法粘贴文字，也无法将其放到剪贴板上；文字已保存在历史记录中。</translation>
     </message>
 </context>
 <context>
