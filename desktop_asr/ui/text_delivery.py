@@ -10,10 +10,11 @@ user to paste it."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_asr.dictation.keystrokes import send_paste, text_with_ending, type_text
 from desktop_asr.errors import AsrError
@@ -24,6 +25,8 @@ from desktop_asr.ui.clipboard_guard import ClipboardGuard
 from desktop_asr.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
+MODIFIER_WAIT = 1.0  # seconds the paste waits for the dictation keys to be let go
+MODIFIER_POLL_MS = 15
 ModifiersReleased = Callable[[float], bool]  # wait up to N seconds for held keys to go up
 WaylandFactory = Callable[[], WaylandDelivery]  # the tools found now (checked again on failure)
 
@@ -45,6 +48,7 @@ class TextDelivery(QObject):
         self.modifiers_released = modifiers_released
         self._wayland_factory = wayland
         self._wayland = wayland() if wayland is not None else None
+        self._pending_text = ""
 
     def deliver(self, text: str, settings: AppSettings) -> None:
         """Deliver ``text`` as one plain line (a server's line breaks, escapes and bidi
@@ -59,8 +63,33 @@ class TextDelivery(QObject):
             self.guard.put_text(text_with_ending(text, ending)
                                 + ("\n" if ending == "newline" else ""))
             return
-        if self.modifiers_released is not None:
-            self.modifiers_released(1.0)
+        if self.modifiers_released is not None and not self.modifiers_released(0.0):
+            # The dictation keys are still held (Ctrl+V would become Ctrl+Alt+V): look
+            # again every few milliseconds, never blocking the UI thread, up to a second.
+            self._when_keys_are_up(lambda: self._send_keys(text, output, ending))
+            return
+        self._send_keys(text, output, ending)
+
+    def _when_keys_are_up(self, then: Callable[[], None]) -> None:
+        deadline = time.monotonic() + MODIFIER_WAIT
+
+        def check() -> None:
+            released = self.modifiers_released is None or self.modifiers_released(0.0)
+            if not released and time.monotonic() < deadline:
+                QTimer.singleShot(MODIFIER_POLL_MS, check)
+                return
+            try:
+                then()
+            except Exception as exc:  # the text is kept: on the clipboard, said in words
+                log.warning("Dictated text not delivered: %s", exc)
+                self.guard.put_text(self._pending_text)
+                self.notice.emit(self.tr("The text could not be pasted; it is on the "
+                                         "clipboard."))
+
+        QTimer.singleShot(MODIFIER_POLL_MS, check)
+
+    def _send_keys(self, text: str, output: str, ending: str) -> None:
+        self._pending_text = text
         if output == "type":
             type_text(text, self._keyboard, ending=ending)
             return
