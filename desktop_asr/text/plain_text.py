@@ -31,7 +31,9 @@ _KEEP_FORMAT = frozenset("\u200c\u200d")  # zero-width non-joiner and joiner
 
 
 def _is_dropped_format(char: str) -> bool:
-    return unicodedata.category(char) == "Cf" and char not in _KEEP_FORMAT
+    """An invisible format character that goes (the bidi controls become spaces)."""
+    return (unicodedata.category(char) == "Cf" and char not in _KEEP_FORMAT
+            and char not in _BIDI_CONTROLS)
 
 
 _BREAK_RUN = re.compile(f"[ ]*[{re.escape(_BREAKS)}][{re.escape(_BREAKS)} ]*")

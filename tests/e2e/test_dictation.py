@@ -70,3 +70,33 @@ def test_dictated_text_lands_in_the_focused_window_and_the_clipboard_comes_back(
     code, stderr = app.stop()
     assert code == 0
     assert "Traceback" not in stderr
+
+
+def test_a_hostile_servers_line_breaks_and_escapes_are_never_typed_into_the_window(
+        app, refserver, x_display, virtual_microphone, tmp_path):
+    """The server (or a man in the middle of plain HTTP) adds line breaks, escapes and a
+    bidi override to its text: what reaches the focused window is one plain line, with no
+    Enter in it (in a terminal, "\\nrm -rf ~\\n" would run)."""
+    prepare(app, refserver, AppSettings(dictation_toggle="Ctrl+Alt+D"))
+    refserver.configure(append_text="\r\nrm -rf ~\n\x1b[2J\x07\t\u202eevil")
+    speech = dtmf.write_audio(tmp_path / "speech.wav",
+                              dtmf.synthesize("*159", lead_ms=600, tail_ms=500), 16000)
+    app.start()
+    clipboard = Clipboard(x_display, tmp_path)
+    target = Target(x_display)
+    try:
+        clipboard.offer(b"what the user had copied")
+        xdotool(x_display, "key", "ctrl+alt+d")
+        assert virtual_microphone.play(speech).wait(timeout=30) == 0
+        xdotool(x_display, "key", "ctrl+alt+d")
+        wait_for(lambda: "evil" in target.text(), 30, "the text in the other window")
+        text = target.text()
+        assert text == "一五九 rm -rf ~ [2J evil"  # one plain line, the words kept
+        assert not [c for c in text if c in "\r\n\x1b\x07\t\u202e"]
+        wait_for(lambda: clipboard.read() == b"what the user had copied", 10,
+                 "the clipboard to hold its earlier content again")
+    finally:
+        target.close()
+        clipboard.close()
+    code, _ = app.stop()
+    assert code == 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -107,3 +108,30 @@ def test_terminal_text_keeps_lines_tabs_and_every_script():
 @pytest.mark.parametrize("char", [*ACTED_ON, "\x00", "\x7f", "\x85", "\u2028", "\u2066"])
 def test_terminal_safe_turns_what_a_terminal_acts_on_into_a_space(char):
     assert terminal_safe(f"a{char}b") == "a b"
+
+
+HOSTILE_TEXT = "\r\nrm -rf ~\r\n\x1b]52;c;cm0gLXJmIH4K\x07\x1b[2J\u202eevil\x9b31m"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_hostile_transcript_reaches_the_terminal_and_files_harmless(
+        refserver, make_audio, tmp_path, stream):
+    """A server (or a man in the middle of plain HTTP) adds line breaks, an OSC 52
+    clipboard write, a screen clear and a bidi override to the text."""
+    refserver.configure(append_text=HOSTILE_TEXT)
+    path = make_audio("words.wav", "123")
+    args = ["transcribe", str(path), "--server", refserver.url]
+    status, text = run_on_terminal(tmp_path, *args, *(["--stream"] if stream else []))
+    assert status == 0, text
+    # The progress bar's own codes (it redraws its line: CR ... ESC [K) are ours.
+    text = re.sub(r"\r[^\r\n]*?\x1b\[K", "", text)
+    assert "123" in text
+    assert "rm -rf ~" in text  # the words are kept, as words
+    assert [c for c in ACTED_ON if c in text] == []
+    out = tmp_path / "out.srt"
+    status, _ = run_on_terminal(tmp_path, *args, "-o", str(out), "--format", "srt")
+    assert status == 0
+    content = out.read_text(encoding="utf-8")
+    assert [c for c in ACTED_ON if c in content] == []
+    cues = [line for line in content.splitlines() if "123" in line]
+    assert cues == ["123 rm -rf ~ ]52;c;cm0gLXJmIH4K [2J evil 31m"]  # one plain line

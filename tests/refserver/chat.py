@@ -71,6 +71,7 @@ async def _handle(
 
     words = await audio.detect_words(samples)
     content = recognise.message_content(words, req.context, req.forced_language)
+    content += settings.append_text if words else ""
     finish_reason = "stop"
     if req.max_tokens is not None and len(content) > req.max_tokens:
         content, finish_reason = content[: req.max_tokens], "length"

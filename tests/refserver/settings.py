@@ -64,6 +64,9 @@ class Settings:
     keepalive_interval_s: float = 0.5  # mode "keepalive": ": ping" (or " ") this often
     trickle_interval_s: float = 0.25  # mode "trickle": one byte of the reply this often
     wrong_type: str = "choices"  # mode "wrong_type": which part (WRONG_TYPES)
+    # Added to every recognised text, as a hostile server or a man in the middle of a
+    # plain-HTTP connection would: line breaks, escape sequences, bidi controls...
+    append_text: str = ""
     fail_next: list[Failure] = field(default_factory=list)
 
     def copy(self) -> Settings:
@@ -98,6 +101,10 @@ class Settings:
                 if value is not None and not isinstance(value, str):
                     raise ValueError("api_key must be a string or null")
                 new.api_key = value or None
+            elif key == "append_text":
+                if not isinstance(value, str):
+                    raise ValueError("append_text must be a string")
+                new.append_text = value
             elif key == "model":
                 if not isinstance(value, str) or not value:
                     raise ValueError("model must be a non-empty string")

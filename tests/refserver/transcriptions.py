@@ -76,6 +76,7 @@ async def _handle(
     seconds = len(samples) / audio.SAMPLE_RATE
     words = await audio.detect_words(samples)
     language, text = recognise.transcribe(words, "")
+    text += state.settings.append_text if words else ""
 
     if fields.get("stream", "").lower() in TRUE:
         content = f"language {language}<asr_text>{text}"

@@ -26,6 +26,7 @@ DANGEROUS = {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]} | set(
     ("\x9b31m c1", "31m c1"),
     ("pay \u202eredro\u202c now", "pay redro now"),
     ("\u2066isolated\u2069", "isolated"),
+    ("a\u202eb", "a b"),  # a bidi control between letters is a space, not nothing
     ("zero\u200bwidth soft\u00adhyphen bom\ufeff", "zerowidth softhyphen bom"),
     ("您好，请问有什么可以帮到您？", "您好，请问有什么可以帮到您？"),
     ("line one\u2028line two", "line one line two"),
