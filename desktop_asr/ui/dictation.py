@@ -22,13 +22,49 @@ from desktop_asr.dictation.session import DictationResult, DictationSession
 from desktop_asr.dictation.vad import AutoStop
 from desktop_asr.errors import AsrError
 from desktop_asr.stores.app_settings import AppSettings
-from desktop_asr.stores.run_plan import plan_run
+from desktop_asr.stores.run_plan import RunPlan, plan_run
 from desktop_asr.text.transcript import Segment, Transcript
 from desktop_asr.ui.controller import AppController
 from desktop_asr.ui.recordings import Take
 from desktop_asr.ui.workers import run_in_background
 
 FINISH_TIMEOUT = 120.0  # seconds to wait for the last phrase before falling back
+
+
+class PlanCache(QObject):
+    """The run plan of the active profile (its settings, vocabulary and API key, read from
+    the keyring over D-Bus), made on a pool thread ahead of the key press, so that starting
+    a dictation reads nothing slow on the UI thread."""
+
+    def __init__(self, app: AppController, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._plan: RunPlan | None = None
+        self._generation = 0
+
+    def refresh(self) -> None:
+        """Make the plan again (the profiles, lists or keys changed, or one was used)."""
+        self._generation += 1
+        self._plan = None
+        generation, stores, profile = self._generation, self._app.stores, None
+        with contextlib.suppress(AsrError):
+            profile = self._app.active_profile()
+
+        def keep(plan: RunPlan) -> None:
+            if generation == self._generation:  # not replaced by a newer refresh
+                self._plan = plan
+
+        run_in_background(lambda: plan_run(stores, profile_name=profile), finished=keep,
+                          failed=lambda _message, _details: None, parent=self)
+
+    def take(self) -> RunPlan:
+        """The plan for a dictation starting now (made here only when none is ready yet);
+        AsrError in words when there is no usable profile."""
+        plan = self._plan
+        if plan is None or plan.profile_name != self._app.active_profile():
+            plan = plan_run(self._app.stores, profile_name=self._app.active_profile())
+        self.refresh()  # a fresh one for the next dictation
+        return plan
 
 
 class Dictation(QObject):
@@ -62,6 +98,8 @@ class Dictation(QObject):
         self._releaseRequested.connect(self.push_to_talk_released)
         app.settingsChanged.connect(self.apply_settings)
         app.recordings.failed.connect(self._recorder_failed)
+        self.plans = PlanCache(app, parent=self)
+        app.storesChanged.connect(self.plans.refresh)
         app.stop_dictation = self._stop_if_active  # the Record button, while dictating
 
     # --- the global keys --------------------------------------------------------------------
@@ -86,6 +124,7 @@ class Dictation(QObject):
             return
         self.hotkeys = hotkeys
         self._arm(settings)
+        self.plans.refresh()  # ready before the first key press
 
     def _arm(self, settings: AppSettings) -> None:
         """Keep the microphone stream open while the keys are active, with a short
@@ -148,7 +187,7 @@ class Dictation(QObject):
             return
         settings = app.settings
         try:
-            plan = plan_run(app.stores, profile_name=app.active_profile())
+            plan = self.plans.take()
         except AsrError as exc:
             app.report_error(str(exc), exc.details)
             return

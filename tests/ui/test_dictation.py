@@ -280,3 +280,28 @@ def test_the_record_button_during_a_dictation_ends_that_dictation(make_dictation
     (entry,) = history.list()
     assert (entry.status, entry.text) == ("done", "42")
     assert app.queue.items() == []
+
+
+def test_starting_a_dictation_reads_no_key_on_the_ui_thread(make_dictation, stores, refserver,
+                                                            tmp_path, qtbot, monkeypatch):
+    """The profile's key comes from the keyring over D-Bus, which can be slow: the plan is
+    made on a pool thread before the key press, never on the UI thread at the press."""
+    import threading
+
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+    reads: list[bool] = []
+    get = stores.secrets.get
+
+    def recording_get(name: str):
+        reads.append(threading.current_thread() is threading.main_thread())
+        return get(name)
+
+    monkeypatch.setattr(stores.secrets, "get", recording_get)
+    app, dictation, delivered = make_dictation(speech_file(tmp_path, "42"))
+    qtbot.waitUntil(lambda: dictation.plans._plan is not None)  # made ahead, off the thread
+    reads.clear()
+    FakeHotkeys.made[-1].on_toggle()
+    qtbot.waitUntil(lambda: app.state == RECORDING)
+    FakeHotkeys.made[-1].on_toggle()
+    qtbot.waitUntil(lambda: delivered == ["42"], timeout=20000)
+    assert True not in reads  # no key read on the UI thread for this dictation
