@@ -37,6 +37,7 @@ class ErrorBanner(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # may hold outside text
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._details = ""

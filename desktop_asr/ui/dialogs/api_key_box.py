@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -71,6 +71,7 @@ class ApiKeyBox(QGroupBox):
         self.env_edit = QLineEdit()
         self.env_edit.setPlaceholderText("ASR_API_KEY")
         self.status_label = QLabel()
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # may hold outside text
         self.status_label.setWordWrap(True)
         self.forget_button = QPushButton(self.tr("Forget the stored key"))
         self.forget_button.clicked.connect(self.forget)

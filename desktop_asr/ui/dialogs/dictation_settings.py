@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -68,9 +68,11 @@ class DictationSettings(QWidget):
         self.push_key = KeyField()
         self.push_key.set_text(settings.dictation_push_to_talk)
         self.key_problem = QLabel()
+        self.key_problem.setTextFormat(Qt.TextFormat.PlainText)  # may hold outside text
         self.key_problem.setWordWrap(True)
         self.key_problem.setStyleSheet("color: palette(highlight);")
         self.environment_note = QLabel(hotkey_problem)
+        self.environment_note.setTextFormat(Qt.TextFormat.PlainText)  # may hold outside text
         self.environment_note.setWordWrap(True)
         self.environment_note.setVisible(bool(hotkey_problem) and plan is None)
         shortcut_note = QLabel(self.tr(

@@ -101,6 +101,7 @@ class ProfileDialog(QDialog):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)  # may hold outside text
         font = QFont(self.heading.font())
         font.setBold(True)
         self.heading.setFont(font)

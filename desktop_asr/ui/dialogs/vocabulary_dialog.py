@@ -105,6 +105,8 @@ class VocabularyDialog(QDialog):
         left_layout.addWidget(self.delete_button)
 
         self.heading = QLabel()
+
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)  # may hold outside text
         font = QFont(self.heading.font())
         font.setBold(True)
         self.heading.setFont(font)

@@ -119,6 +119,7 @@ class HistoryPanel(QWidget):
         self.entry_list.currentItemChanged.connect(self._on_current_changed)
         self.entry_list.installEventFilter(self)
         self.summary_label = QLabel()
+        self.summary_label.setTextFormat(Qt.TextFormat.PlainText)  # may hold outside text
 
         self.open_button = QPushButton(self.tr("Open"))
         self.open_button.clicked.connect(self.open_current)

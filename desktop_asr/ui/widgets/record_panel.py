@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -47,6 +48,7 @@ class RecordPanel(QWidget):
         self.device_box.setMinimumContentsLength(18)
         self.device_box.activated.connect(self._device_chosen)
         self.problem = QLabel()
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)  # may hold outside text
         self.problem.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.button)

@@ -169,9 +169,14 @@ class TranscriptView(QWidget):
         self.editor.textChanged.connect(self._on_text_changed)
 
         self.language_label = QLabel()
+
+        self.language_label.setTextFormat(Qt.TextFormat.PlainText)  # may hold outside text
         self.duration_label = QLabel()
+        self.duration_label.setTextFormat(Qt.TextFormat.PlainText)  # may hold outside text
         self.profile_label = QLabel()
+        self.profile_label.setTextFormat(Qt.TextFormat.PlainText)  # may hold outside text
         self.source_label = QLabel()
+        self.source_label.setTextFormat(Qt.TextFormat.PlainText)  # may hold outside text
         facts = QHBoxLayout()
         for label in (self.language_label, self.duration_label, self.profile_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
