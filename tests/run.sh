@@ -34,7 +34,7 @@ system_packages=(
     xvfb trayer xclip xdotool pulseaudio libportaudio2 espeak-ng sox gnome-keyring dbus-x11
     libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libegl1 libgl1
     fonts-noto-cjk imagemagick x11-utils pulseaudio-utils libasound2-plugins
-    sway wtype wl-clipboard
+    sway wtype wl-clipboard strace desktop-file-utils libglib2.0-bin dbus
 )
 venv=${VENV:-$repo/.venv}
 if [[ ! -x $venv/bin/python ]] && ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
