@@ -69,6 +69,9 @@ def app_command() -> str:
     argv0 = Path(sys.argv[0]).resolve() if sys.argv and sys.argv[0] else None
     if argv0 is not None and argv0.name == "desktop-asr" and argv0.exists():
         return shlex.quote(str(argv0))
+    beside = Path(sys.executable).parent / "desktop-asr"  # a venv's, not on PATH
+    if beside.exists():
+        return shlex.quote(str(beside))
     return f"{shlex.quote(sys.executable)} -m desktop_asr"
 
 

@@ -49,6 +49,7 @@ class SessionMethods(QWidget):
         self.keys_label = plain_label()
         self.steps_box = QPlainTextEdit()
         self.steps_box.setReadOnly(True)
+        self.steps_box.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)  # lines to copy
         self.steps_box.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.steps_box.setMaximumHeight(90)
         self.copy_button = QPushButton(self.tr("Copy"))
