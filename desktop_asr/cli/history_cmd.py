@@ -172,7 +172,9 @@ def _show(store: HistoryStore, args: argparse.Namespace) -> int:
 def _export(store: HistoryStore, args: argparse.Namespace) -> int:
     entry = store.get(args.id)
     if entry.status != "done":
-        why = f"it failed: {entry.error}" if entry.status == "failed" else "it is still pending"
+        why = {"failed": f"it failed: {entry.error}", "cancelled": "it was cancelled",
+               "recording": "it is still being recorded"}.get(entry.status,
+                                                            "it is still pending")
         return fail(f"History entry {entry.id} has no transcript: {why}")
     text = export(entry.to_transcript(), args.format)
     if text and not text.endswith("\n"):
@@ -224,6 +226,8 @@ def _summary(entry: HistoryEntry) -> str:
         text = entry.error
     elif entry.status == "pending":
         text = entry.source
+    elif entry.status in ("recording", "cancelled"):
+        text = f"({entry.status}) {entry.source}"
     else:
         text = entry.text or "(no speech)"
     flat = " ".join(text.split())

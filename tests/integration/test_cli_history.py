@@ -245,3 +245,18 @@ def test_a_damaged_database_is_one_line_naming_it_and_left_alone(run_cli, tmp_pa
 def test_the_history_lives_under_xdg_data_home(run_cli, tmp_path):
     assert run_cli("history", "list").returncode == 0
     assert (tmp_path / "data" / "desktop-asr" / "history.sqlite3").is_file()
+
+
+def test_cancelled_and_recording_entries_say_what_they_are(history, run_cli, tmp_path):
+    cancelled = history.add_pending("talk.wav", "file", None)
+    history.mark_cancelled(cancelled)
+    audio = history.new_recording_path(".wav")
+    recording = history.add_recording("Recording now", None, audio)
+    listed = run_cli("history", "list")
+    assert "(cancelled) talk.wav" in listed.stdout
+    assert "(recording) Recording now" in listed.stdout
+    for entry_id, why in ((cancelled, "it was cancelled"),
+                          (recording, "it is still being recorded")):
+        result = run_cli("history", "export", str(entry_id))
+        assert result.returncode != 0
+        assert why in result.stderr
