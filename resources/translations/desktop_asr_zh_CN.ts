@@ -1279,6 +1279,10 @@
 <context>
     <name>TextDelivery</name>
     <message>
+        <source>The text could not be pasted; it is on the clipboard.</source>
+        <translation>无法粘贴文字；文字已在剪贴板上。</translation>
+    </message>
+    <message>
         <source>The text is on the clipboard: press Ctrl+V to paste it (this desktop lets no application type into another).</source>
         <translation>文字已在剪贴板上：请按 Ctrl+V 粘贴（此桌面不允许应用向其他应用输入文字）。</translation>
     </message>

@@ -49,7 +49,8 @@ def test_a_waiting_item_says_why_and_offers_retry(stores, make_queue, tmp_path, 
     path = dtmf.write_audio(tmp_path / "memo.wav", dtmf.synthesize("4"), 16000)
     item = queue.add(str(path))
     row = view.rows[item.id]
-    qtbot.waitUntil(lambda: "will retry" in row.status.text(), timeout=20000)
+    qtbot.waitUntil(lambda: "waiting for the server" in row.status.text(), timeout=20000)
+    assert row.status.text().startswith("Not sent yet, waiting for the server (next try in ")
     assert "refused" in row.status.text()
     assert row.retry_button.isVisibleTo(row)
     assert row.cancel_button.isVisibleTo(row)
