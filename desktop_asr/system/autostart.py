@@ -2,9 +2,9 @@
 
 Linux and the BSDs: an XDG autostart entry, ``$XDG_CONFIG_HOME/autostart/desktop-asr.desktop``
 (``~/.config`` when XDG_CONFIG_HOME is unset), which every freedesktop session (GNOME, KDE,
-Xfce, LXQt, Cinnamon, MATE) runs at login. Other systems are not supported yet: enabling
-raises InputError saying so (a Windows registry Run key and a macOS LaunchAgent can come
-later).
+Xfce, LXQt, Cinnamon, MATE) runs at login. macOS: a LaunchAgent; Windows: the user's Run
+registry key (login_items.py). Other systems are not supported: enabling raises InputError
+saying so.
 
 The command the entry runs is the one that starts *this* installation of the app, found
 in this order:
@@ -34,9 +34,11 @@ import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from desktop_asr import resources
 from desktop_asr.errors import InputError
+from desktop_asr.system.login_items import RUN_KEY, LaunchAgent, RunKey
 
 ENTRY_NAME = "desktop-asr.desktop"
 SCRIPT_NAME = "desktop-asr"
@@ -120,24 +122,34 @@ class Autostart:
 
     def __init__(self, *, platform: str | None = None,
                  environ: Mapping[str, str] | None = None,
-                 command: Sequence[str] | None = None) -> None:
+                 command: Sequence[str] | None = None, registry: Any = None) -> None:
         self.platform = platform if platform is not None else sys.platform
         self._environ = environ if environ is not None else os.environ
         self._command = list(command) if command is not None else None
+        self._registry = registry  # winreg, or a stand-in in tests
+
+    def _login_item(self) -> LaunchAgent | RunKey | None:
+        """macOS's and Windows' way; None for the XDG entry (or no way at all)."""
+        if self.platform == "darwin":
+            home = self._environ.get("HOME", "").strip()
+            return LaunchAgent(Path(home) if home else Path.home())
+        if self.platform == "win32":
+            return RunKey(self._registry)
+        return None
 
     def __repr__(self) -> str:
         return f"Autostart(platform={self.platform!r})"
 
     @property
     def supported(self) -> bool:
-        return self.platform.startswith(_XDG_PLATFORMS)
+        return self.platform.startswith(_XDG_PLATFORMS) or self.platform in ("darwin", "win32")
 
     def problem(self) -> str:
         """Why start at login cannot be set here, in words ("" when it can)."""
         if self.supported:
             return ""
-        return ("Starting desktop-asr at login is not supported yet on this system; add it "
-                "to your system's startup programs yourself.")
+        return ("Starting desktop-asr at login is not supported on this system; add it to "
+                "your system's startup programs yourself.")
 
     @property
     def path(self) -> Path:
@@ -148,6 +160,16 @@ class Autostart:
             base = str(Path(home) / ".config") if home else str(Path.home() / ".config")
         return Path(base) / "autostart" / ENTRY_NAME
 
+    @property
+    def where(self) -> str:
+        """Where the setting lives, for messages: a file, or the registry key."""
+        item = self._login_item()
+        if isinstance(item, LaunchAgent):
+            return str(item.path)
+        if isinstance(item, RunKey):
+            return "HKEY_CURRENT_USER\\" + RUN_KEY
+        return str(self.path)
+
     def command(self) -> list[str]:
         return list(self._command) if self._command is not None else launch_command()
 
@@ -156,6 +178,9 @@ class Autostart:
         X-GNOME-Autostart-enabled=false, as a session's settings panel may write)."""
         if not self.supported:
             return False
+        item = self._login_item()
+        if item is not None:
+            return item.is_enabled()
         try:
             text = self.path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -173,6 +198,14 @@ class Autostart:
         the file cannot be written."""
         if not self.supported:
             raise InputError(self.problem())
+        item = self._login_item()
+        if item is not None:
+            try:
+                item.enable(self.command())
+            except OSError as exc:
+                raise InputError(f"Cannot turn on starting at login: {self.where} cannot be "
+                                 f"written ({exc.strerror or exc}).") from None
+            return
         path = self.path
         text = desktop_entry(self.command())
         try:
@@ -188,6 +221,14 @@ class Autostart:
         """Remove the entry (nothing to do when there is none or the system is not
         supported). InputError in words when it cannot be removed."""
         if not self.supported:
+            return
+        item = self._login_item()
+        if item is not None:
+            try:
+                item.disable()
+            except OSError as exc:
+                raise InputError(f"Cannot turn off starting at login: {self.where} cannot be "
+                                 f"changed ({exc.strerror or exc}).") from None
             return
         try:
             self.path.unlink(missing_ok=True)

@@ -1212,8 +1212,8 @@
         <translation>登录时启动 desktop-asr</translation>
     </message>
     <message>
-        <source>Starting at login is not supported yet on this system; add desktop-asr to your system&apos;s startup programs yourself.</source>
-        <translation>此系统暂不支持登录时启动；请自行将 desktop-asr 添加到系统的启动程序中。</translation>
+        <source>Starting at login is not supported on this system; add desktop-asr to your system&apos;s startup programs yourself.</source>
+        <translation>此系统不支持登录时启动；请自行将 desktop-asr 添加到系统的启动程序中。</translation>
     </message>
     <message>
         <source>Follow the system</source>

@@ -205,9 +205,9 @@ def test_start_at_login_that_fails_is_said_in_words(qtbot, tmp_path, settings_pa
 
 
 def test_start_at_login_on_an_unsupported_system(qtbot, settings_path, history):
-    dialog = open_dialog(qtbot, settings_path, history, Autostart(platform="win32"))
+    dialog = open_dialog(qtbot, settings_path, history, Autostart(platform="aix"))
     assert not dialog.start_at_login_check.isEnabled()
-    assert "not supported yet on this system" in dialog.autostart_note.message()
+    assert "not supported on this system" in dialog.autostart_note.message()
     dialog.ok_button.click()
     assert AppSettingsStore(settings_path).load() == AppSettings()
 

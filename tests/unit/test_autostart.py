@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import configparser
 import os
+import plistlib
 import shutil
 import subprocess
 import sys
@@ -130,16 +131,123 @@ def test_exec_line_quotes_only_when_needed():
 
 
 def test_unsupported_systems_say_so(tmp_path):
-    autostart = Autostart(platform="win32", environ={"XDG_CONFIG_HOME": str(tmp_path)})
+    autostart = Autostart(platform="aix", environ={"XDG_CONFIG_HOME": str(tmp_path)})
     assert not autostart.supported
-    with pytest.raises(InputError, match="not supported yet on this system"):
+    with pytest.raises(InputError, match="not supported on this system"):
         autostart.enable()
     assert not autostart.is_enabled()
     autostart.disable()  # nothing to undo
     assert list(tmp_path.iterdir()) == []
-    assert Autostart(platform="darwin").problem().startswith("Starting desktop-asr at login "
-                                                             "is not supported yet")
     assert Autostart(platform="freebsd14").supported
+    assert Autostart(platform="darwin").supported
+    assert Autostart(platform="win32", registry=Registry()).supported
+
+
+# --- macOS: a LaunchAgent ------------------------------------------------------------------
+def test_macos_writes_a_launch_agent_that_runs_at_login(tmp_path):
+    autostart = Autostart(platform="darwin", environ={"HOME": str(tmp_path)},
+                          command=["/Applications/desktop-asr.app/Contents/MacOS/desktop-asr"])
+    assert not autostart.is_enabled()
+    autostart.enable()
+    path = tmp_path / "Library" / "LaunchAgents" / "org.desktop-asr.app.plist"
+    with path.open("rb") as agent:
+        data = plistlib.load(agent)
+    assert data == {
+        "Label": "org.desktop-asr.app",
+        "ProgramArguments": ["/Applications/desktop-asr.app/Contents/MacOS/desktop-asr"],
+        "RunAtLoad": True, "LimitLoadToSessionType": "Aqua", "ProcessType": "Interactive"}
+    assert autostart.is_enabled()
+    autostart.disable()
+    assert not path.exists()
+    assert not autostart.is_enabled()
+    autostart.disable()  # twice is fine
+
+
+def test_a_launch_agent_switched_off_or_broken_is_not_enabled(tmp_path):
+    autostart = Autostart(platform="darwin", environ={"HOME": str(tmp_path)}, command=["x"])
+    autostart.enable()
+    path = tmp_path / "Library" / "LaunchAgents" / "org.desktop-asr.app.plist"
+    data = plistlib.loads(path.read_bytes())
+    path.write_bytes(plistlib.dumps({**data, "Disabled": True}))
+    assert not autostart.is_enabled()
+    path.write_bytes(b"<plist>broken")
+    assert not autostart.is_enabled()
+
+
+# --- Windows: the Run key ------------------------------------------------------------------
+class Registry:
+    """winreg's calls that Autostart uses, over a dict: {key path: {value name: (data,
+    kind)}} under HKEY_CURRENT_USER."""
+
+    HKEY_CURRENT_USER = "HKCU"
+    KEY_SET_VALUE = 2
+    REG_SZ, REG_EXPAND_SZ, REG_DWORD = 1, 2, 4
+
+    def __init__(self) -> None:
+        self.keys: dict[str, dict[str, tuple[object, int]]] = {}
+
+    class _Key:
+        def __init__(self, values: dict[str, tuple[object, int]]) -> None:
+            self.values = values
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            pass
+
+    def OpenKey(self, root, path, reserved=0, access=0):
+        assert root == self.HKEY_CURRENT_USER
+        if path not in self.keys:
+            raise FileNotFoundError(2, "The system cannot find the file specified")
+        return self._Key(self.keys[path])
+
+    def CreateKey(self, root, path):
+        assert root == self.HKEY_CURRENT_USER
+        return self._Key(self.keys.setdefault(path, {}))
+
+    def QueryValueEx(self, key, name):
+        if name not in key.values:
+            raise FileNotFoundError(2, "The system cannot find the file specified")
+        return key.values[name]
+
+    def SetValueEx(self, key, name, reserved, kind, data):
+        key.values[name] = (data, kind)
+
+    def DeleteValue(self, key, name):
+        if name not in key.values:
+            raise FileNotFoundError(2, "The system cannot find the file specified")
+        del key.values[name]
+
+
+RUN = r"Software\Microsoft\Windows\CurrentVersion\Run"
+
+
+def test_windows_writes_the_run_key_with_the_command_quoted():
+    registry = Registry()
+    autostart = Autostart(platform="win32", registry=registry,
+                          command=[r"C:\Program Files\desktop-asr\desktop-asr.exe"])
+    assert not autostart.is_enabled()
+    autostart.enable()
+    assert registry.keys[RUN]["desktop-asr"] == (
+        r'"C:\Program Files\desktop-asr\desktop-asr.exe"', Registry.REG_SZ)
+    assert autostart.is_enabled()
+    registry.keys[RUN]["other app"] = ("other.exe", Registry.REG_SZ)
+    autostart.disable()
+    assert registry.keys[RUN] == {"other app": ("other.exe", Registry.REG_SZ)}  # theirs kept
+    assert not autostart.is_enabled()
+    autostart.disable()  # nothing to remove
+
+
+def test_a_refusing_registry_is_said_in_words():
+    class Refusing(Registry):
+        def CreateKey(self, root, path):
+            raise PermissionError(5, "Access is denied")
+
+    autostart = Autostart(platform="win32", registry=Refusing(), command=["x.exe"])
+    with pytest.raises(InputError, match=r"Cannot turn on starting at login: "
+                                         r"HKEY_CURRENT_USER\\Software"):
+        autostart.enable()
 
 
 def test_a_folder_that_cannot_be_written_is_said_in_words(tmp_path):

@@ -151,7 +151,7 @@ class SettingsDialog(QDialog):
         else:
             self.start_at_login_check.setEnabled(False)
             self.autostart_note.show_message(self.tr(
-                "Starting at login is not supported yet on this system; add desktop-asr to "
+                "Starting at login is not supported on this system; add desktop-asr to "
                 "your system's startup programs yourself."), "info")
         self.language_combo = QComboBox()
         self.language_combo.addItem(self.tr("Follow the system"), "system")
