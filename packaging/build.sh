@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Build the Linux bundle of desktop-asr with PyInstaller, and from it a .deb and a tarball.
+#
+#   bash packaging/build.sh          dist/desktop-asr/ (one folder: the app and its CLI),
+#                                    dist/desktop-asr_<version>_amd64.deb,
+#                                    dist/desktop-asr-<version>-linux-x86_64.tar.gz, SHA256SUMS
+#   bash packaging/build.sh --test   the same, then the bundle smoke tests (tests/bundle)
+#
+# Uses the project's .venv when there is one (installing the `build` extra's PyInstaller into
+# it), else a venv of its own under build/. Writes only to build/, dist/ and that venv.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+TEST=0
+for arg in "$@"; do
+    case "$arg" in
+        --test) TEST=1 ;;
+        *) echo "usage: bash packaging/build.sh [--test]" >&2; exit 2 ;;
+    esac
+done
+say() { printf '==> %s\n' "$*"; }
+
+# No __pycache__ in the checkout: PyInstaller's helpers import the package from source.
+export PYTHONDONTWRITEBYTECODE=1 PYTHONPYCACHEPREFIX="$ROOT/build/pycache"
+
+# --- the venv -------------------------------------------------------------------------------
+if [ -x .venv/bin/python ]; then
+    PY=.venv/bin/python
+else
+    PY=build/venv/bin/python
+    if [ ! -x "$PY" ]; then
+        say "creating build/venv"
+        "${PYTHON:-python3}" -m venv build/venv
+    fi
+    # The project's dependencies, read from pyproject.toml (the project itself is frozen
+    # from the checkout, not installed).
+    mapfile -t deps < <("$PY" -c '
+import tomllib
+p = tomllib.load(open("pyproject.toml", "rb"))["project"]
+print(*p["dependencies"], sep="\n")')
+    "$PY" -m pip install -q "${deps[@]}"
+fi
+extra() {  # the packages of one optional extra of pyproject.toml
+    "$PY" -c 'import sys, tomllib
+print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"][sys.argv[1]], sep="\n")' "$1"
+}
+if ! "$PY" -c 'import PyInstaller' 2>/dev/null; then
+    mapfile -t build_deps < <(extra build)
+    say "installing ${build_deps[*]}"
+    "$PY" -m pip install -q "${build_deps[@]}"
+fi
+
+VERSION="$("$PY" -c 'import desktop_asr; print(desktop_asr.__version__)')"
+ARCH=amd64
+say "desktop-asr $VERSION"
+
+# --- the bundle -----------------------------------------------------------------------------
+start=$SECONDS
+rm -rf dist/desktop-asr
+"$PY" -m PyInstaller --noconfirm --log-level WARN --distpath dist \
+    --workpath build/pyinstaller packaging/desktop-asr.spec
+say "bundle built in $((SECONDS - start)) s: dist/desktop-asr ($(du -sh dist/desktop-asr | cut -f1))"
+
+# --- the .deb -------------------------------------------------------------------------------
+# Depends: the packages of the system libraries the bundle uses but does not carry (the spec
+# lists them in build/system-libs.txt), PortAudio (loaded by sounddevice at run time), and
+# the xcb/EGL/GL libraries Qt's platform plugins load.
+owner() {  # the package owning a library, also on merged-/usr systems
+    local real; real="$(readlink -f "$1")"
+    for path in "$1" "$real" "${real#/usr}" "/usr${real}"; do
+        if pkg="$(dpkg -S "$path" 2>/dev/null | head -n1 | cut -d: -f1)" && [ -n "$pkg" ]; then
+            echo "$pkg"; return
+        fi
+    done
+    echo "no Debian package owns $1" >&2
+}
+mapfile -t owners < <(while read -r lib; do [ -n "$lib" ] && owner "$lib"; done \
+    < build/system-libs.txt)
+DEPENDS="$(printf '%s\n' "${owners[@]}" libportaudio2 libxcb-cursor0 libxcb-icccm4 \
+    libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxkbcommon-x11-0 libegl1 libgl1 \
+    libfontconfig1 libdbus-1-3 | grep -v '^libc6$' | sort -u | paste -sd, | sed 's/,/, /g')"
+DEPENDS="libc6 (>= 2.36), $DEPENDS"
+
+DEB_ROOT=build/deb/root
+rm -rf build/deb
+mkdir -p "$DEB_ROOT/DEBIAN" "$DEB_ROOT/opt" "$DEB_ROOT/usr/bin" \
+    "$DEB_ROOT/usr/share/applications" "$DEB_ROOT/usr/share/icons/hicolor/scalable/apps" \
+    "$DEB_ROOT/usr/share/doc/desktop-asr"
+cp -a dist/desktop-asr "$DEB_ROOT/opt/desktop-asr"
+install -m 0755 packaging/linux/desktop-asr.sh "$DEB_ROOT/usr/bin/desktop-asr"
+install -m 0644 packaging/linux/desktop-asr.desktop "$DEB_ROOT/usr/share/applications/"
+install -m 0644 resources/icons/app.svg \
+    "$DEB_ROOT/usr/share/icons/hicolor/scalable/apps/desktop-asr.svg"
+install -m 0644 LICENSE "$DEB_ROOT/usr/share/doc/desktop-asr/copyright"
+desktop-file-validate "$DEB_ROOT/usr/share/applications/desktop-asr.desktop"
+sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@DEPENDS@/$DEPENDS/" \
+    -e "s/@SIZE@/$(du -sk --exclude=DEBIAN "$DEB_ROOT" | cut -f1)/" \
+    packaging/linux/control.in > "$DEB_ROOT/DEBIAN/control"
+DEB="dist/desktop-asr_${VERSION}_${ARCH}.deb"
+rm -f dist/desktop-asr_*.deb
+dpkg-deb --root-owner-group -Zxz --build "$DEB_ROOT" "$DEB" >/dev/null
+say "$DEB ($(du -h "$DEB" | cut -f1)); Depends: $DEPENDS"
+
+# --- the tarball ----------------------------------------------------------------------------
+NAME="desktop-asr-${VERSION}-linux-x86_64"
+rm -rf "build/tar" dist/desktop-asr-*-linux-x86_64.tar.gz
+mkdir -p "build/tar/$NAME"
+cp -a dist/desktop-asr/. "build/tar/$NAME/"
+install -m 0755 packaging/linux/install.sh "build/tar/$NAME/install.sh"
+install -m 0644 packaging/linux/desktop-asr.desktop "build/tar/$NAME/desktop-asr.desktop"
+install -m 0644 resources/icons/app.svg "build/tar/$NAME/desktop-asr.svg"
+install -m 0644 LICENSE "build/tar/$NAME/LICENSE"
+tar -C build/tar --owner=0 --group=0 -czf "dist/$NAME.tar.gz" "$NAME"
+say "dist/$NAME.tar.gz ($(du -h "dist/$NAME.tar.gz" | cut -f1))"
+
+(cd dist && sha256sum "$(basename "$DEB")" "$NAME.tar.gz" > SHA256SUMS)
+say "dist/SHA256SUMS; built in $((SECONDS - start)) s"
+
+# --- the smoke tests ------------------------------------------------------------------------
+if [ "$TEST" = 1 ]; then
+    if ! "$PY" -c 'import pytest, pytest_timeout, aiohttp' 2>/dev/null; then
+        mapfile -t test_deps < <(extra test)
+        "$PY" -m pip install -q "${test_deps[@]}"
+    fi
+    say "bundle smoke tests"
+    # DESKTOP_ASR_TEST_DEB=1: also install the .deb with apt, test it and remove it (root).
+    DESKTOP_ASR_TEST_DEB="${DESKTOP_ASR_TEST_DEB:-1}" \
+        "$PY" -m pytest tests/bundle -m bundle -p no:cacheprovider -v
+fi
