@@ -214,7 +214,11 @@ class DesktopApp(QObject):
                                 hotkey_problem=hotkey_problem(os.environ),
                                 plan=self.tools.plan)
         dialog.settingsChanged.connect(self.controller.apply_settings)
-        dialog.exec()
+        dialog.keysBeingEdited.connect(self.dictation.suspend_keys)
+        try:
+            dialog.exec()
+        finally:
+            self.dictation.suspend_keys(False)
 
     def _indicate(self, state: str) -> None:
         # Never on Wayland: a new window takes the focus there (Settings says so).

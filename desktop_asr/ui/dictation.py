@@ -93,9 +93,10 @@ class Dictation(QObject):
         self._take: Take | None = None  # the recording (file, history entry) of this one
         self._held = False  # recording because push-to-talk is held
         self._chinese = "none"  # the profile's Chinese script for this dictation
-        self._toggleRequested.connect(self.toggle)
-        self._pressRequested.connect(self.push_to_talk_pressed)
-        self._releaseRequested.connect(self.push_to_talk_released)
+        self.keys_suspended = False  # a key editor has the focus: the keys are being set
+        self._toggleRequested.connect(self._key_toggle)
+        self._pressRequested.connect(self._key_pressed)
+        self._releaseRequested.connect(self.push_to_talk_released)  # always ends a dictation
         app.settingsChanged.connect(self.apply_settings)
         app.recordings.failed.connect(self._recorder_failed)
         self.plans = PlanCache(app, parent=self)
@@ -154,6 +155,19 @@ class Dictation(QObject):
         if recorder is not None and getattr(recorder, "is_armed", False) \
                 and not recorder.is_recording:
             recorder.disarm()
+
+    def _key_toggle(self) -> None:
+        if not self.keys_suspended or self.active:  # a running one may always stop
+            self.toggle()
+
+    def _key_pressed(self) -> None:
+        if not self.keys_suspended:
+            self.push_to_talk_pressed()
+
+    def suspend_keys(self, suspended: bool) -> None:
+        """While the user sets a new key in Settings, pressing the old one must not start a
+        dictation behind the dialog: the global keys are ignored until the editor is left."""
+        self.keys_suspended = suspended
 
     # --- start and stop -----------------------------------------------------------------------
     @property

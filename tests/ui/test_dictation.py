@@ -305,3 +305,28 @@ def test_starting_a_dictation_reads_no_key_on_the_ui_thread(make_dictation, stor
     FakeHotkeys.made[-1].on_toggle()
     qtbot.waitUntil(lambda: delivered == ["42"], timeout=20000)
     assert True not in reads  # no key read on the UI thread for this dictation
+
+
+def test_the_old_key_starts_nothing_while_a_new_one_is_being_set(make_dictation, stores,
+                                                                 refserver, tmp_path, qtbot):
+    """Pressing Ctrl+Alt+D in the push-to-talk key editor must not start a dictation behind
+    the Settings dialog."""
+    from desktop_asr.ui.dialogs.dictation_settings import DictationSettings
+
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+    app, dictation, _delivered = make_dictation(speech_file(tmp_path, "42"))
+    page = DictationSettings(app.settings)
+    qtbot.addWidget(page)
+    page.keysBeingEdited.connect(dictation.suspend_keys)
+    page.show()
+    qtbot.waitExposed(page)
+    page.push_key.edit.setFocus()
+    qtbot.waitUntil(lambda: dictation.keys_suspended)
+    FakeHotkeys.made[-1].on_toggle()  # the old key, pressed to be recorded in the editor
+    FakeHotkeys.made[-1].on_press()  # (emitted on this thread: handled before returning)
+    assert not dictation.active
+    assert app.state != RECORDING
+    page.toggle_key.clear_button.setFocus()  # the editor is left: the keys work again
+    qtbot.waitUntil(lambda: not dictation.keys_suspended)
+    FakeHotkeys.made[-1].on_toggle()
+    qtbot.waitUntil(lambda: app.state == RECORDING)

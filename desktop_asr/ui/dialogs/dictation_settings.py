@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,9 +28,11 @@ from desktop_asr.ui.dialogs.session_methods import SessionMethods
 
 
 class KeyField(QWidget):
-    """A key-sequence editor that keeps one combination, with a Clear button."""
+    """A key-sequence editor that keeps one combination, with a Clear button.
+    ``editing(bool)`` says when its editor gains and loses the keyboard focus."""
 
     changed = Signal()
+    editing = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,10 +43,16 @@ class KeyField(QWidget):
         self.clear_button.setToolTip(self.tr("Turn this key off"))
         self.clear_button.clicked.connect(self.edit.clear)
         self.edit.keySequenceChanged.connect(lambda _s: self.changed.emit())
+        self.edit.installEventFilter(self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.clear_button)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            self.editing.emit(event.type() == QEvent.Type.FocusIn)
+        return super().eventFilter(watched, event)
 
     def text(self) -> str | None:
         sequence = self.edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
@@ -59,6 +67,8 @@ class DictationSettings(QWidget):
     """Shows ``settings``; ``values()`` gives the fields to save, ``problem()`` the reason
     the keys cannot be saved ("" when they can). ``hotkey_problem`` is why global keys do
     not work on this desktop at all (Wayland...), shown with the alternative."""
+
+    keysBeingEdited = Signal(bool)  # a key editor has the focus (the global keys pause)
 
     def __init__(self, settings: AppSettings, *, hotkey_problem: str = "",
                  plan: SessionPlan | None = None, parent: QWidget | None = None) -> None:
@@ -140,6 +150,8 @@ class DictationSettings(QWidget):
         layout.addStretch(1)
         self.toggle_key.changed.connect(self._check)
         self.push_key.changed.connect(self._check)
+        self.toggle_key.editing.connect(self.keysBeingEdited)
+        self.push_key.editing.connect(self.keysBeingEdited)
         self._check()
 
     def problem(self) -> str:

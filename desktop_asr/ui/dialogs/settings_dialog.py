@@ -59,6 +59,7 @@ def choose_folder(parent: QWidget, current: str) -> str | None:
 
 class SettingsDialog(QDialog):
     settingsChanged = Signal(object)  # the AppSettings saved
+    keysBeingEdited = Signal(bool)  # a dictation key editor has the focus
 
     def __init__(self, settings_store: AppSettingsStore, history: HistoryStore | None,
                  devices: Devices, autostart: Autostart | None = None,
@@ -187,6 +188,7 @@ class SettingsDialog(QDialog):
             general_layout.addWidget(box)
         general_layout.addStretch(1)
         self.dictation = DictationSettings(s, hotkey_problem=hotkey_problem, plan=plan)
+        self.dictation.keysBeingEdited.connect(self.keysBeingEdited)
         self.tabs = QTabWidget()
         self.tabs.addTab(general, self.tr("General"))
         self.tabs.addTab(self.dictation, self.tr("Dictation"))
