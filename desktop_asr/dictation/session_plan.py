@@ -92,7 +92,7 @@ class SessionPlan:
 
 def detect_plan(environ: Mapping[str, str], *, bus: str = "SESSION",
                 which: Which = shutil.which) -> SessionPlan:
-    from desktop_asr.system.portal import portal_version
+    from desktop_asr.system.portal import portal_versions
     from desktop_asr.system.portal_keys import INTERFACE as REMOTE_DESKTOP
     from desktop_asr.system.portal_shortcuts import INTERFACE as GLOBAL_SHORTCUTS
     from desktop_asr.system.session import detect_session
@@ -100,8 +100,8 @@ def detect_plan(environ: Mapping[str, str], *, bus: str = "SESSION",
     session = detect_session(environ)
     shortcuts = remote = None
     if session.is_wayland:
-        shortcuts = portal_version(GLOBAL_SHORTCUTS, bus)
-        remote = portal_version(REMOTE_DESKTOP, bus)
+        versions = portal_versions([GLOBAL_SHORTCUTS, REMOTE_DESKTOP], bus)
+        shortcuts, remote = versions[GLOBAL_SHORTCUTS], versions[REMOTE_DESKTOP]
     text = plan_text(session, environ, remote_desktop_version=remote, which=which)
     return SessionPlan(session, shortcuts, remote, text)
 

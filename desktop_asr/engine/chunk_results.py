@@ -55,11 +55,6 @@ class ChunkResults:
         with self._lock:
             return len(self._results)
 
-    def seconds(self, sample_rate: int) -> float:
-        """How much audio the kept results cover."""
-        with self._lock:
-            return sum(length for _, length in self._results) / sample_rate
-
     # --- as JSON (kept beside the history across a restart) ----------------------------
     def to_json(self) -> dict[str, Any]:
         with self._lock:

@@ -15,7 +15,8 @@ import itertools
 import logging
 import os
 import queue
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from desktop_asr.errors import AsrError
@@ -64,6 +65,18 @@ class PortalConnection:
             self.closed = True
             self._opened.__exit__(None, None, None)
 
+    def close_session(self, handle: str) -> None:
+        """Ask the portal to end the session ``handle`` (it also ends with the connection,
+        so a failure here only goes to the debug log)."""
+        from jeepney import DBusAddress, new_method_call
+
+        session = DBusAddress(handle, bus_name=BUS_NAME,
+                              interface="org.freedesktop.portal.Session")
+        try:
+            self._router.send(new_method_call(session, "Close"))
+        except Exception as exc:  # the connection may be gone already
+            log.debug("closing portal session %s: %s", handle, exc)
+
     def send(self, message: Any) -> None:
         """Send ``message`` without waiting for a reply."""
         self._router.send(message)
@@ -72,12 +85,12 @@ class PortalConnection:
     def unique_name(self) -> str:
         return str(self._router.unique_name)
 
-    def property(self, interface: str, name: str) -> Any:
+    def property(self, interface: str, name: str, timeout: float = CALL_TIMEOUT) -> Any:
         """A property of the portal object; PortalError when the portal lacks it."""
         from jeepney import DBusAddress, Properties
 
         address = DBusAddress(OBJECT_PATH, bus_name=BUS_NAME, interface=interface)
-        reply = self._call_raw(Properties(address).get(name))
+        reply = self._call_raw(Properties(address).get(name), timeout)
         return reply[0][1]  # a variant: (signature, value)
 
     def call(self, interface: str, method: str, signature: str, body: tuple[Any, ...],
@@ -122,8 +135,6 @@ class PortalConnection:
                   callback: Callable[[tuple[Any, ...]], None]) -> Callable[[], None]:
         """Call ``callback(body)`` for each ``member`` signal of the portal's ``interface``
         (on a thread of this connection); returns a function that stops it."""
-        import threading
-
         from jeepney import MatchRule, message_bus
 
         rule = MatchRule(type="signal", interface=interface, member=member,
@@ -154,11 +165,11 @@ class PortalConnection:
 
         return unsubscribe
 
-    def _call_raw(self, message: Any) -> tuple[Any, ...]:
+    def _call_raw(self, message: Any, timeout: float = CALL_TIMEOUT) -> tuple[Any, ...]:
         from jeepney import HeaderFields, MessageType
 
         try:
-            reply = self._router.send_and_get_reply(message, timeout=CALL_TIMEOUT)
+            reply = self._router.send_and_get_reply(message, timeout=timeout)
         except Exception as exc:  # timeout, connection closed
             raise PortalError("The desktop portal did not answer.", details=str(exc)) from exc
         if reply.header.message_type == MessageType.error:
@@ -168,17 +179,30 @@ class PortalConnection:
         return tuple(reply.body)
 
 
-def portal_version(interface: str, bus: str = "SESSION") -> int | None:
-    """The version of the portal ``interface``, or None when the desktop does not offer it
-    (or there is no session bus)."""
+VERSION_TIMEOUT = 1.0  # asked at start-up: a portal that does not answer soon is none
+
+
+def portal_versions(interfaces: Sequence[str], bus: str = "SESSION") -> dict[str, int | None]:
+    """The version of each portal interface (None where the desktop does not offer it, or
+    there is no session bus), asked over one connection."""
+    found: dict[str, int | None] = dict.fromkeys(interfaces)
     try:
         connection = PortalConnection(bus)
     except PortalError:
-        return None
+        return found
     try:
-        version = connection.property(interface, "version")
-    except PortalError:
-        return None
+        for interface in interfaces:
+            try:
+                version = connection.property(interface, "version", VERSION_TIMEOUT)
+            except PortalError:
+                continue
+            found[interface] = int(version) if isinstance(version, int) and version > 0 \
+                else None
     finally:
         connection.close()
-    return int(version) if isinstance(version, int) and version > 0 else None
+    return found
+
+
+def portal_version(interface: str, bus: str = "SESSION") -> int | None:
+    """The version of the portal ``interface``, or None when the desktop does not offer it."""
+    return portal_versions([interface], bus)[interface]

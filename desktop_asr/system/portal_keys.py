@@ -105,6 +105,8 @@ class PortalKeySender:
 
     def close(self) -> None:
         if self._connection is not None:
+            if self._session:
+                self._connection.close_session(self._session)
             self._connection.close()
             self._connection = None
         self._session = ""

@@ -81,14 +81,7 @@ class PortalShortcuts:
             stop()
         self._unsubscribe.clear()
         if self._session:
-            try:
-                from jeepney import DBusAddress, new_method_call
-
-                session = DBusAddress(self._session, bus_name="org.freedesktop.portal.Desktop",
-                                      interface="org.freedesktop.portal.Session")
-                self._connection.send(new_method_call(session, "Close"))
-            except Exception:  # the session ends with the connection anyway
-                pass
+            self._connection.close_session(self._session)
         self._connection.close()
 
 

@@ -56,7 +56,3 @@ def plain_line(text: str) -> str:
         line = line[:-1]
     return line
 
-
-def is_plain_line(text: str) -> bool:
-    """True when ``text`` holds nothing `plain_line` would change."""
-    return plain_line(text) == text

@@ -48,7 +48,6 @@ class TextDelivery(QObject):
         self.modifiers_released = modifiers_released
         self._wayland_factory = wayland
         self._wayland = wayland() if wayland is not None else None
-        self._pending_text = ""
 
     def deliver(self, text: str, settings: AppSettings) -> None:
         """Deliver ``text`` as one plain line (a server's line breaks, escapes and bidi
@@ -66,11 +65,11 @@ class TextDelivery(QObject):
         if self.modifiers_released is not None and not self.modifiers_released(0.0):
             # The dictation keys are still held (Ctrl+V would become Ctrl+Alt+V): look
             # again every few milliseconds, never blocking the UI thread, up to a second.
-            self._when_keys_are_up(lambda: self._send_keys(text, output, ending))
+            self._when_keys_are_up(text, lambda: self._send_keys(text, output, ending))
             return
         self._send_keys(text, output, ending)
 
-    def _when_keys_are_up(self, then: Callable[[], None]) -> None:
+    def _when_keys_are_up(self, text: str, then: Callable[[], None]) -> None:
         deadline = time.monotonic() + MODIFIER_WAIT
 
         def check() -> None:
@@ -82,14 +81,13 @@ class TextDelivery(QObject):
                 then()
             except Exception as exc:  # the text is kept: on the clipboard, said in words
                 log.warning("Dictated text not delivered: %s", exc)
-                self.guard.put_text(self._pending_text)
+                self.guard.put_text(text)
                 self.notice.emit(self.tr("The text could not be pasted; it is on the "
                                          "clipboard."))
 
         QTimer.singleShot(MODIFIER_POLL_MS, check)
 
     def _send_keys(self, text: str, output: str, ending: str) -> None:
-        self._pending_text = text
         if output == "type":
             type_text(text, self._keyboard, ending=ending)
             return
