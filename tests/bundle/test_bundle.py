@@ -19,7 +19,7 @@ from desktop_asr.stores.profile_store import ProfileStore
 from desktop_asr.stores.profiles import Profile
 from tests import dtmf
 from tests.bundle.conftest import clean_env, run_bundle
-from tests.e2e.conftest import wait_for
+from tests.e2e.conftest import App, wait_for
 
 pytestmark = pytest.mark.bundle
 
@@ -62,12 +62,11 @@ def tray_icons(display: str) -> list[str]:
     return icons
 
 
-class BundleApp:
-    """The bundle's app as a process, with a clean environment, a display, the microphone."""
+class BundleApp(App):
+    """The bundle's app as a process (the e2e tests' App, started as the bundle's command),
+    with a clean environment, a display, the microphone."""
 
     def __init__(self, command: Path, home: Path, display, microphone) -> None:
-        self.command_path = command
-        self.home = home
         home.mkdir(parents=True, exist_ok=True)
         self.env = clean_env(home, **display.env, **microphone.env,
                              XDG_RUNTIME_DIR=str(home / "runtime"),
@@ -75,27 +74,13 @@ class BundleApp:
                              DESKTOP_ASR_LANG="en")
         (home / "runtime").mkdir(mode=0o700, exist_ok=True)
         self.config = home / "config" / "desktop-asr"
-        self.process: subprocess.Popen[str] | None = None
+        self.argv, self.cwd = [str(command)], home
+        self.process = None
 
-    def start(self) -> None:
+    def start(self) -> None:  # the test waits for the tray icon instead
         self.process = subprocess.Popen(
-            [str(self.command_path)], cwd=self.home, env=self.env, stdin=subprocess.DEVNULL,
+            self.argv, cwd=self.cwd, env=self.env, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-    def command(self, *flags: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(self.command_path), *flags], cwd=self.home, env=self.env,
-                              capture_output=True, text=True, timeout=30, check=False)
-
-    def stop(self) -> tuple[int, str]:
-        assert self.process is not None
-        if self.process.poll() is None:
-            self.command("--quit")
-        try:
-            _, stderr = self.process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            _, stderr = self.process.communicate()
-        return self.process.returncode, stderr
 
 
 def check_app_in_tray_records_and_quits(command: Path, home: Path, server_url: str,

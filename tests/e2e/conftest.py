@@ -315,19 +315,20 @@ class App:
             "DESKTOP_ASR_LANG": "en",
         }
         self.env.pop("DESKTOP_ASR_DEBUG", None)
+        self.argv = [sys.executable, "-m", "desktop_asr"]  # the command that is the app
+        self.cwd = ROOT
         self.process: subprocess.Popen[str] | None = None
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "desktop_asr"], cwd=ROOT, env=self.env,
+            self.argv, cwd=self.cwd, env=self.env,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True)
         wait_for(self.is_running, 20, "the app to start")
 
     def command(self, *flags: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "desktop_asr", *flags], cwd=ROOT,
-                              env=self.env, capture_output=True, text=True, timeout=30,
-                              check=False)
+        return subprocess.run([*self.argv, *flags], cwd=self.cwd, env=self.env,
+                              capture_output=True, text=True, timeout=30, check=False)
 
     def is_running(self) -> bool:
         code = ("import sys; from desktop_asr.ui.single_instance import is_running; "
