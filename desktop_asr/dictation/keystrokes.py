@@ -34,7 +34,7 @@ from enum import Enum
 from typing import Any
 
 from desktop_asr.errors import AsrError
-from desktop_asr.text.plain_text import plain_line
+from desktop_asr.text.plain_text import text_with_ending
 
 
 class PasteShortcut(str, Enum):
@@ -89,15 +89,6 @@ def default_controller() -> Any:
             "Keys cannot be sent to other windows here.", details=str(exc)) from exc
 
 
-def text_with_ending(text: str, ending: Ending | str) -> str:
-    """The text to paste or type: a trailing space is added for ``Ending.SPACE`` (unless
-    the text already ends with whitespace); a newline is a key press, see `send_enter`."""
-    text = plain_line(text)
-    if Ending(ending) is Ending.SPACE and text and not text[-1].isspace():
-        return text + " "
-    return text
-
-
 def send_paste(controller: Any = None, *, shortcut: PasteShortcut | str = PasteShortcut.CTRL_V,
                ending: Ending | str = Ending.NONE, platform: str = sys.platform) -> None:
     """Press the paste shortcut in the focused window (Cmd+V on macOS whatever
@@ -131,7 +122,7 @@ def type_text(text: str, controller: Any = None, *, ending: Ending | str = Endin
     """Type ``text`` key by key into the focused window (see the module doc for why
     paste is preferred), waiting ``interval`` seconds between characters."""
     controller = controller if controller is not None else default_controller()
-    text = text_with_ending(plain_line(text), ending)  # never a control key from the text
+    text = text_with_ending(text, ending)  # one plain line: never a control key
     if interval <= 0:
         controller.type(text)
     else:

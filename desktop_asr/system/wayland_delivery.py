@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop_asr.system.text_output import KeySender, WlClipboard
-from desktop_asr.text.plain_text import plain_line
+from desktop_asr.text.plain_text import text_with_ending
 
 RESTORE_DELAY = 0.4  # seconds the target application gets to read the clipboard
 
@@ -41,9 +41,7 @@ class WaylandDelivery:
     def deliver(self, text: str, output: str, ending: str) -> Outcome:
         """Put ``text`` where ``output`` ("paste", "type", "clipboard") says, followed by
         ``ending`` ("none", "space", "newline"). Raises KeySendError when a tool fails."""
-        text = plain_line(text)
-        if ending == "space" and text and not text[-1].isspace():
-            text += " "
+        text = text_with_ending(text, ending)
         if output == "clipboard" or self.sender is None:
             if self.clipboard is None:
                 return Outcome(NOWHERE)

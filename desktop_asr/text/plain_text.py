@@ -56,3 +56,13 @@ def plain_line(text: str) -> str:
         line = line[:-1]
     return line
 
+
+
+def text_with_ending(text: str, ending: str) -> str:
+    """Dictated text as it is pasted or typed: one plain line, with a trailing space for the
+    "space" ending (unless it already ends with one); the "newline" ending is an Enter key,
+    pressed by whoever sends the keys, never part of the text."""
+    text = plain_line(text)
+    if ending == "space" and text and not text[-1].isspace():
+        return text + " "
+    return text

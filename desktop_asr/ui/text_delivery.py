@@ -16,11 +16,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_asr.dictation.keystrokes import send_paste, text_with_ending, type_text
+from desktop_asr.dictation.keystrokes import send_paste, type_text
 from desktop_asr.errors import AsrError
 from desktop_asr.stores.app_settings import AppSettings
 from desktop_asr.system.wayland_delivery import NOWHERE, ON_CLIPBOARD, Outcome, WaylandDelivery
-from desktop_asr.text.plain_text import plain_line
+from desktop_asr.text.plain_text import plain_line, text_with_ending
 from desktop_asr.ui.clipboard_guard import ClipboardGuard
 from desktop_asr.ui.workers import run_in_background
 
