@@ -16,7 +16,7 @@ import logging
 import os
 import queue
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from desktop_asr.errors import AsrError
@@ -131,14 +131,15 @@ class PortalConnection:
             raise PortalError(f"The desktop refused the request ({method}).")
         return {key: value[1] for key, value in results.items()}
 
-    def subscribe(self, interface: str, member: str,
-                  callback: Callable[[tuple[Any, ...]], None]) -> Callable[[], None]:
-        """Call ``callback(body)`` for each ``member`` signal of the portal's ``interface``
-        (on a thread of this connection); returns a function that stops it."""
-        from jeepney import MatchRule, message_bus
+    def subscribe(self, interface: str,
+                  callbacks: Mapping[str, Callable[[tuple[Any, ...]], None]]) -> Callable[[], None]:
+        """Call ``callbacks[member](body)`` for each signal of the portal's ``interface``
+        whose member is named there, one at a time and in the order the bus delivered them
+        (one thread per subscription: a key's release is never seen before its press);
+        returns a function that stops it."""
+        from jeepney import HeaderFields, MatchRule, message_bus
 
-        rule = MatchRule(type="signal", interface=interface, member=member,
-                         path=OBJECT_PATH)
+        rule = MatchRule(type="signal", interface=interface, path=OBJECT_PATH)
         self._call_raw(message_bus.AddMatch(rule))
         stop = threading.Event()
         filtered = self._router.filter(rule, bufsize=64)
@@ -150,12 +151,16 @@ class PortalConnection:
                     message = signals.get(timeout=0.2)
                 except queue.Empty:
                     continue
+                member = message.header.fields.get(HeaderFields.member)
+                callback = callbacks.get(member) if isinstance(member, str) else None
+                if callback is None:
+                    continue
                 try:
                     callback(tuple(message.body))
                 except Exception:  # a callback's error must not end the pump
                     log.exception("portal signal %s", member)
 
-        thread = threading.Thread(target=pump, name=f"portal-{member}", daemon=True)
+        thread = threading.Thread(target=pump, name=f"portal-{interface}", daemon=True)
         thread.start()
 
         def unsubscribe() -> None:

@@ -55,8 +55,8 @@ class PortalShortcuts:
             self._session = str(results.get("session_handle", ""))
             if not self._session:
                 raise PortalError("The desktop opened no shortcut session.")
-            self._unsubscribe.append(c.subscribe(INTERFACE, "Activated", self._pressed))
-            self._unsubscribe.append(c.subscribe(INTERFACE, "Deactivated", self._released))
+            self._unsubscribe.append(c.subscribe(INTERFACE, {
+                "Activated": self._pressed, "Deactivated": self._released}))
         wanted = [(shortcut_id, {"description": ("s", description),
                                  "preferred_trigger": ("s", trigger)})
                   for shortcut_id, (description, trigger) in shortcuts.items()]

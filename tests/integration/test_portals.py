@@ -38,6 +38,18 @@ class Portal:
                                             timeout=5)
         return tuple(reply.body)
 
+    def control_many(self, members: list[tuple[str, str, tuple]]) -> None:
+        """Send several controls back to back on one connection (as fast as a tap)."""
+        from jeepney import DBusAddress, new_method_call
+        from jeepney.io.blocking import open_dbus_connection
+
+        with open_dbus_connection(bus=self.address) as conn:
+            target = DBusAddress("/", bus_name="org.freedesktop.portal.Desktop",
+                                 interface="org.desktop_asr.FakePortal")
+            for member, signature, body in members:
+                conn.send_and_get_reply(new_method_call(target, member, signature, body),
+                                        timeout=5)
+
     def calls(self, member: str | None = None) -> list[list]:
         calls = json.loads(self.control("Calls")[0])
         return [c for c in calls if member is None or c[1] == member]
@@ -105,6 +117,23 @@ def test_shortcuts_are_bound_and_press_and_release_reach_the_app(portal):
         portal.control("Activate", "s", ("toggle",))
         wait_for(lambda: len(events) == 3, "three shortcut events")
         assert events == [("push-to-talk", True), ("push-to-talk", False), ("toggle", True)]
+    finally:
+        shortcuts.close()
+
+
+def test_quick_taps_reach_the_app_press_before_release(portal):
+    """A release seen before its press would leave push-to-talk recording: presses and
+    releases sent back to back arrive in the order the desktop sent them."""
+    events: list[bool] = []
+    shortcuts = PortalShortcuts(lambda _shortcut, pressed: events.append(pressed),
+                                bus=portal.address)
+    try:
+        shortcuts.bind({"push-to-talk": ("Dictate while held", "F9")})
+        taps = 40
+        portal.control_many([(member, "s", ("push-to-talk",))
+                             for _ in range(taps) for member in ("Activate", "Deactivate")])
+        wait_for(lambda: len(events) == 2 * taps, "every press and release")
+        assert events == [True, False] * taps
     finally:
         shortcuts.close()
 
