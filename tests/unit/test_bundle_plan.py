@@ -323,3 +323,15 @@ def test_the_spec_on_macos_makes_an_app_with_the_version_and_its_plist(tmp_path,
     assert len(strings) == 1
     assert "NSMicrophoneUsageDescription" in Path(strings[0][0]).read_text(encoding="utf-8")
     assert "keyring.backends.macOS" in built.analysis["hiddenimports"]
+
+
+def test_the_package_and_the_command_take_the_same_version():
+    tomllib = pytest.importorskip("tomllib")
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in config["project"]
+    assert "version" in config["project"]["dynamic"]
+    assert config["tool"]["setuptools"]["dynamic"]["version"] == {
+        "attr": "desktop_asr.__version__"}
+    result = subprocess.run([sys.executable, "-m", "desktop_asr", "--version"],
+                            capture_output=True, text=True, timeout=60, check=True, cwd=ROOT)
+    assert result.stdout.strip() == f"desktop-asr {plan.read_version()}"
