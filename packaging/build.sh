@@ -7,7 +7,8 @@
 #   bash packaging/build.sh --test   the same, then the bundle smoke tests (tests/bundle)
 #
 # Uses the project's .venv when there is one (installing the `build` extra's PyInstaller into
-# it), else a venv of its own under build/. Writes only to build/, dist/ and that venv.
+# it), else a venv of its own under build/ (python_env.sh). Writes only to build/, dist/ and
+# that venv. The version and the artifacts' names come from packaging/bundle_plan.py.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,34 +25,9 @@ say() { printf '==> %s\n' "$*"; }
 # No __pycache__ in the checkout: PyInstaller's helpers import the package from source.
 export PYTHONDONTWRITEBYTECODE=1 PYTHONPYCACHEPREFIX="$ROOT/build/pycache"
 
-# --- the venv -------------------------------------------------------------------------------
-if [ -x .venv/bin/python ]; then
-    PY=.venv/bin/python
-else
-    PY=build/venv/bin/python
-    if [ ! -x "$PY" ]; then
-        say "creating build/venv"
-        "${PYTHON:-python3}" -m venv build/venv
-    fi
-    # The project's dependencies, read from pyproject.toml (the project itself is frozen
-    # from the checkout, not installed).
-    mapfile -t deps < <("$PY" -c '
-import tomllib
-p = tomllib.load(open("pyproject.toml", "rb"))["project"]
-print(*p["dependencies"], sep="\n")')
-    "$PY" -m pip install -q "${deps[@]}"
-fi
-extra() {  # the packages of one optional extra of pyproject.toml
-    "$PY" -c 'import sys, tomllib
-print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"][sys.argv[1]], sep="\n")' "$1"
-}
-if ! "$PY" -c 'import PyInstaller' 2>/dev/null; then
-    mapfile -t build_deps < <(extra build)
-    say "installing ${build_deps[*]}"
-    "$PY" -m pip install -q "${build_deps[@]}"
-fi
-
-VERSION="$("$PY" -c 'import desktop_asr; print(desktop_asr.__version__)')"
+# --- the venv, the version --------------------------------------------------------------------
+# shellcheck source=packaging/python_env.sh
+. packaging/python_env.sh
 ARCH=amd64
 say "desktop-asr $VERSION"
 
@@ -97,13 +73,14 @@ desktop-file-validate "$DEB_ROOT/usr/share/applications/desktop-asr.desktop"
 sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@DEPENDS@/$DEPENDS/" \
     -e "s/@SIZE@/$(du -sk --exclude=DEBIAN "$DEB_ROOT" | cut -f1)/" \
     packaging/linux/control.in > "$DEB_ROOT/DEBIAN/control"
-DEB="dist/desktop-asr_${VERSION}_${ARCH}.deb"
+DEB="dist/$(artifact deb)"
 rm -f dist/desktop-asr_*.deb
 dpkg-deb --root-owner-group -Zxz --build "$DEB_ROOT" "$DEB" >/dev/null
 say "$DEB ($(du -h "$DEB" | cut -f1)); Depends: $DEPENDS"
 
 # --- the tarball ----------------------------------------------------------------------------
-NAME="desktop-asr-${VERSION}-linux-x86_64"
+TARBALL="$(artifact tarball)"
+NAME="${TARBALL%.tar.gz}"
 rm -rf "build/tar" dist/desktop-asr-*-linux-x86_64.tar.gz
 mkdir -p "build/tar/$NAME"
 cp -a dist/desktop-asr/. "build/tar/$NAME/"
@@ -120,8 +97,7 @@ say "dist/SHA256SUMS; built in $((SECONDS - start)) s"
 # --- the smoke tests ------------------------------------------------------------------------
 if [ "$TEST" = 1 ]; then
     if ! "$PY" -c 'import pytest, pytest_timeout, aiohttp' 2>/dev/null; then
-        mapfile -t test_deps < <(extra test)
-        "$PY" -m pip install -q "${test_deps[@]}"
+        install_extra test
     fi
     say "bundle smoke tests"
     # DESKTOP_ASR_TEST_DEB=1: also install the .deb with apt, test it and remove it (root).

@@ -9,7 +9,8 @@ saying so.
 The command the entry runs is the one that starts *this* installation of the app, found
 in this order:
 
-1. a frozen build (PyInstaller): the executable itself;
+1. a frozen build (PyInstaller): the executable itself (on Windows its console-less twin,
+   desktop-asrw.exe, beside it: a console program would open a console window at login);
 2. the ``desktop-asr`` script beside the running interpreter (a virtual environment, pipx,
    or a system install put it there): its absolute path, so the entry works even when
    that folder is not on the PATH of the login session;
@@ -42,6 +43,7 @@ from desktop_asr.system.login_items import RUN_KEY, LaunchAgent, RunKey
 
 ENTRY_NAME = "desktop-asr.desktop"
 SCRIPT_NAME = "desktop-asr"
+WINDOWED_EXECUTABLE = "desktop-asrw.exe"  # packaging/bundle_plan.py builds it on Windows
 _XDG_PLATFORMS = ("linux", "freebsd", "openbsd", "netbsd")
 # Characters that oblige an Exec argument to be quoted (Desktop Entry Specification).
 _RESERVED = re.compile(r"""[\s"'\\><~|&;$*?#()`]""")
@@ -53,6 +55,9 @@ def launch_command(executable: str | None = None, frozen: bool | None = None,
     """The command that starts this installation of the app (see the module docstring)."""
     executable = executable or sys.executable
     if frozen if frozen is not None else bool(getattr(sys, "frozen", False)):
+        windowed = Path(executable).with_name(WINDOWED_EXECUTABLE)
+        if executable.lower().endswith(".exe") and windowed.is_file():
+            return [str(windowed)]
         return [executable]
     folder = script_dir if script_dir is not None else Path(executable).parent
     for name in (SCRIPT_NAME, SCRIPT_NAME + ".exe"):

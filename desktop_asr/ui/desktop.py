@@ -4,9 +4,11 @@ single-instance server that lets `desktop-asr --toggle-recording` reach it."""
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSettings, QThreadPool, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop_asr.dictation.hotkeys import hotkey_problem
 from desktop_asr.errors import AsrError
@@ -14,6 +16,8 @@ from desktop_asr.recording.recovery import recover_recordings
 from desktop_asr.stores.app_settings import AppSettingsStore
 from desktop_asr.stores.history.store import HistoryStore
 from desktop_asr.stores.run_plan import Stores
+from desktop_asr.system import macos_permissions
+from desktop_asr.system.macos_permissions import Permission
 from desktop_asr.ui.controller import AppController
 from desktop_asr.ui.dictation import Dictation
 from desktop_asr.ui.main_window import MainWindow
@@ -54,7 +58,9 @@ class DesktopApp(QObject):
     def __init__(self, app: QApplication, services: Services, *,
                  instance: InstanceServer | None = None,
                  problems: list[tuple[str, str]] | None = None,
-                 tools: SessionTools | None = None) -> None:
+                 tools: SessionTools | None = None,
+                 permissions: Callable[[], list[Permission]] | None = None,
+                 platform: str = sys.platform) -> None:
         super().__init__()
         self.app = app
         # How dictation catches keys and delivers text in this session (X11, Wayland...).
@@ -69,7 +75,12 @@ class DesktopApp(QObject):
         self.instance = instance
         self.delivery = TextDelivery(
             wayland=self.tools.wayland_delivery if self.tools.is_wayland else None,
+            can_send_keys=_accessibility_allowed if platform == "darwin" else None,
             parent=self)
+        # macOS: the permissions dictation needs and the user has not given (said at start).
+        self._permissions = permissions or (lambda: macos_permissions.missing_permissions(
+            platform, needs_keys=self._needs_keys()))
+        self.permission_notices: list[QMessageBox] = []
         self.delivery.notice.connect(self._notice)
         self.dictation = Dictation(self.controller, deliver=self.delivery.deliver,
                                    hotkeys_factory=self.tools.hotkeys, parent=self)
@@ -103,6 +114,7 @@ class DesktopApp(QObject):
                 self.controller.report_error(notice)
         if not self.controller.profile_names():
             QTimer.singleShot(0, self.open_first_run)
+        QTimer.singleShot(0, self.check_permissions)
         self.recover()  # before resume_pending, which then sends what was recovered
         self.controller.recordings.apply_retention()
         self.controller.resume_pending()
@@ -220,6 +232,21 @@ class DesktopApp(QObject):
         finally:
             self.dictation.suspend_keys(False)
 
+    def check_permissions(self) -> None:
+        """Explain each permission macOS has not given yet (nothing on other systems)."""
+        from desktop_asr.ui.dialogs.permission_notice import PermissionNotice
+
+        for permission in self._permissions():
+            notice = PermissionNotice(permission, parent=self.window)
+            self.permission_notices.append(notice)
+            notice.open()
+
+    def _needs_keys(self) -> bool:
+        """Whether dictation here needs to hear keys or send them to other windows."""
+        settings = self.controller.settings
+        return bool(settings.dictation_toggle or settings.dictation_push_to_talk
+                    or settings.dictation_output != "clipboard")
+
     def _indicate(self, state: str) -> None:
         # Never on Wayland: a new window takes the focus there (Settings says so).
         if (state == "recording" and self.controller.settings.show_indicator
@@ -244,6 +271,11 @@ class DesktopApp(QObject):
         if self.controller.settings.notify_when_hidden:
             self.tray.notify(self.tr("Transcript ready"),
                              self.tr("The transcript is on the clipboard."))
+
+
+def _accessibility_allowed() -> bool:
+    state = macos_permissions.accessibility_state()
+    return state is not macos_permissions.State.DENIED
 
 
 def _device_names() -> list[tuple[str, bool]]:

@@ -15,13 +15,15 @@ flags work without a display and before a QApplication exists.
 
 from __future__ import annotations
 
+import ctypes
 import getpass
 import os
 import re
 import stat
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
@@ -36,7 +38,9 @@ _OK = b"ok\n"
 _UNKNOWN = b"unknown\n"
 
 
-def server_name(name: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+def server_name(name: str | None = None, environ: Mapping[str, str] | None = None, *,
+                platform: str = sys.platform,
+                windows_session: Callable[[], int | None] | None = None) -> str:
     """The local socket name for this user; "" when there is no private place for it.
 
     ``name`` wins, then $DESKTOP_ASR_INSTANCE_NAME. Otherwise, on Linux with a per-user
@@ -44,8 +48,10 @@ def server_name(name: str | None = None, environ: Mapping[str, str] | None = Non
     Unix systems but macOS (or Linux without a runtime directory), a socket in a folder of
     our own in the temporary folder, made private (0700) and checked to be ours: a socket
     lying in the shared /tmp could be taken first by another user. On macOS (the
-    temporary folder is the user's own) and Windows, a name that includes the user id or
-    user name.
+    temporary folder is the user's own), a name with the user id. On Windows, where named
+    pipes are one namespace for the whole machine, a name with the user (and domain) and
+    the session: the same user logged in twice (at the console and over Remote Desktop)
+    runs one app in each session.
     """
     if name:
         return name
@@ -53,20 +59,54 @@ def server_name(name: str | None = None, environ: Mapping[str, str] | None = Non
     override = env.get(NAME_ENV, "").strip()
     if override:
         return override
+    if platform == "win32":
+        return windows_pipe_name(env, (windows_session or windows_session_id)())
     runtime_dir = env.get("XDG_RUNTIME_DIR", "")
-    if sys.platform.startswith("linux") and runtime_dir and os.path.isdir(runtime_dir):
+    if platform.startswith("linux") and runtime_dir and os.path.isdir(runtime_dir):
         return os.path.join(runtime_dir, "desktop-asr.sock")
-    if os.name == "posix" and sys.platform != "darwin":
+    if platform != "darwin" and hasattr(os, "getuid"):
         folder = private_folder(tempfile.gettempdir())
         return os.path.join(folder, "desktop-asr.sock") if folder else ""
-    if hasattr(os, "getuid"):
-        user = str(os.getuid())
-    else:
-        try:
-            user = getpass.getuser()
-        except Exception:  # no user name in the environment: still one name per machine
-            user = "user"
-    return "desktop-asr-" + re.sub(r"[^A-Za-z0-9_.-]", "_", user)
+    user = str(os.getuid()) if hasattr(os, "getuid") else _user_name(env)
+    return "desktop-asr-" + _safe(user)
+
+
+def windows_pipe_name(environ: Mapping[str, str], session: int | None) -> str:
+    """desktop-asr-<domain>.<user>-<session>, which QLocalServer opens as a named pipe."""
+    user = _user_name(environ)
+    domain = environ.get("USERDOMAIN", "").strip()
+    who = f"{domain}.{user}" if domain else user
+    where = f"-{session}" if session is not None else ""
+    return "desktop-asr-" + _safe(who) + where
+
+
+def windows_session_id(kernel32: Any = None) -> int | None:
+    """This process's Windows session (ProcessIdToSessionId); None when it cannot be
+    asked. ``kernel32`` is injected by tests."""
+    try:
+        if kernel32 is None:
+            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        session = ctypes.c_ulong()
+        if kernel32.ProcessIdToSessionId(kernel32.GetCurrentProcessId(),
+                                         ctypes.byref(session)):
+            return int(session.value)
+    except (AttributeError, OSError):
+        pass
+    return None
+
+
+def _user_name(environ: Mapping[str, str]) -> str:
+    for variable in ("USERNAME", "USER", "LOGNAME"):
+        if environ.get(variable, "").strip():
+            return environ[variable].strip()
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in the environment: still one name per machine
+        return "user"
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", text)
 
 
 def private_folder(parent: str) -> str:

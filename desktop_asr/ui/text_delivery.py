@@ -29,6 +29,7 @@ MODIFIER_WAIT = 1.0  # seconds the paste waits for the dictation keys to be let 
 MODIFIER_POLL_MS = 15
 ModifiersReleased = Callable[[float], bool]  # wait up to N seconds for held keys to go up
 WaylandFactory = Callable[[], WaylandDelivery]  # the tools found now (checked again on failure)
+CanSendKeys = Callable[[], bool]  # macOS: whether Accessibility lets us send keys now
 
 
 class TextDelivery(QObject):
@@ -41,6 +42,7 @@ class TextDelivery(QObject):
     def __init__(self, *, guard: ClipboardGuard | None = None, keyboard: Any = None,
                  modifiers_released: ModifiersReleased | None = None,
                  wayland: WaylandFactory | None = None,
+                 can_send_keys: CanSendKeys | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.guard = guard if guard is not None else ClipboardGuard(parent=self)
@@ -48,6 +50,7 @@ class TextDelivery(QObject):
         self.modifiers_released = modifiers_released
         self._wayland_factory = wayland
         self._wayland = wayland() if wayland is not None else None
+        self.can_send_keys = can_send_keys
 
     def deliver(self, text: str, settings: AppSettings) -> None:
         """Deliver ``text`` as one plain line (a server's line breaks, escapes and bidi
@@ -61,6 +64,14 @@ class TextDelivery(QObject):
         if output == "clipboard":
             self.guard.put_text(text_with_ending(text, ending)
                                 + ("\n" if ending == "newline" else ""))
+            return
+        if self.can_send_keys is not None and not self.can_send_keys():
+            # macOS without the Accessibility permission drops our keys without a word.
+            self.guard.put_text(text_with_ending(text, ending))
+            self.notice.emit(self.tr(
+                "The text is on the clipboard: press Cmd+V to paste it (macOS lets "
+                "desktop-asr type into other applications once you allow it in System "
+                "Settings → Privacy & Security → Accessibility)."))
             return
         if self.modifiers_released is not None and not self.modifiers_released(0.0):
             # The dictation keys are still held (Ctrl+V would become Ctrl+Alt+V): look

@@ -677,6 +677,45 @@
     </message>
 </context>
 <context>
+    <name>PermissionNotice</name>
+    <message>
+        <source>Allow desktop-asr to type for you</source>
+        <translation>允许 desktop-asr 替你输入</translation>
+    </message>
+    <message>
+        <source>Allow desktop-asr to use the microphone</source>
+        <translation>允许 desktop-asr 使用麦克风</translation>
+    </message>
+    <message>
+        <source>To paste or type dictated text into other applications, and to hear the dictation keys while another application is in front, macOS needs your permission.
+
+Open System Settings → Privacy &amp; Security → Accessibility and switch on desktop-asr. Until then, dictated text is left on the clipboard for you to paste with Cmd+V.</source>
+        <translation>要把听写的文字粘贴或输入到其他应用，并在其他应用位于前台时响应听写快捷键，macOS 需要你的许可。
+
+请打开“系统设置”→“隐私与安全性”→“辅助功能”，然后打开 desktop-asr。在此之前，听写的文字会留在剪贴板上，你可以按 Cmd+V 粘贴。</translation>
+    </message>
+    <message>
+        <source>macOS does not let desktop-asr use the microphone, so recordings would be silent.
+
+Open System Settings → Privacy &amp; Security → Microphone, switch on desktop-asr, then start desktop-asr again. Dropped files are transcribed either way.</source>
+        <translation>macOS 不允许 desktop-asr 使用麦克风，因此录音将没有声音。
+
+请打开“系统设置”→“隐私与安全性”→“麦克风”，打开 desktop-asr，然后重新启动 desktop-asr。拖入的文件不受影响，照常转写。</translation>
+    </message>
+    <message>
+        <source>Open System Settings</source>
+        <translation>打开系统设置</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
+        <source>System Settings could not be opened; open it from the Apple menu.</source>
+        <translation>无法打开系统设置；请从苹果菜单中打开。</translation>
+    </message>
+</context>
+<context>
     <name>ProfileDialog</name>
     <message>
         <source>Server profiles</source>
@@ -1278,6 +1317,10 @@
 </context>
 <context>
     <name>TextDelivery</name>
+    <message>
+        <source>The text is on the clipboard: press Cmd+V to paste it (macOS lets desktop-asr type into other applications once you allow it in System Settings → Privacy &amp; Security → Accessibility).</source>
+        <translation>文字已在剪贴板上：按 Cmd+V 粘贴（在“系统设置”→“隐私与安全性”→“辅助功能”中允许后，macOS 才会让 desktop-asr 向其他应用输入文字）。</translation>
+    </message>
     <message>
         <source>The text could not be pasted; it is on the clipboard.</source>
         <translation>无法粘贴文字；文字已在剪贴板上。</translation>

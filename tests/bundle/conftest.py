@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,14 @@ import pytest
 from tests.e2e.conftest import virtual_microphone, x_display  # noqa: F401
 from tests.integration.clitools import ROOT
 
-BUILT = ROOT / "dist" / "desktop-asr" / "desktop-asr"
+# What packaging/build.sh (Linux), packaging/windows/build.ps1 and packaging/macos/build.sh
+# leave in dist/: the command inside the bundle.
+if sys.platform == "win32":
+    BUILT = ROOT / "dist" / "desktop-asr" / "desktop-asr.exe"
+elif sys.platform == "darwin":
+    BUILT = ROOT / "dist" / "desktop-asr.app" / "Contents" / "MacOS" / "desktop-asr"
+else:
+    BUILT = ROOT / "dist" / "desktop-asr" / "desktop-asr"
 
 
 def bundle_command() -> Path | None:
@@ -39,7 +47,14 @@ def bundle() -> Path:
 
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
     """What `env -i PATH=/usr/bin:/bin HOME=...` leaves, with private XDG folders: nothing
-    from the venv, the checkout or the developer's session."""
+    from the venv, the checkout or the developer's session. (On Windows: the system folder
+    and a private profile, which a Windows program needs to start at all.)"""
+    if sys.platform == "win32":
+        system_root = os.environ.get("SYSTEMROOT", r"C:\Windows")
+        return {"SYSTEMROOT": system_root, "PATH": str(Path(system_root) / "System32"),
+                "USERPROFILE": str(home), "APPDATA": str(home / "AppData" / "Roaming"),
+                "LOCALAPPDATA": str(home / "AppData" / "Local"), "TEMP": str(home),
+                "TMP": str(home), **extra}
     return {"PATH": "/usr/bin:/bin", "HOME": str(home),
             "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data"),
             "XDG_CACHE_HOME": str(home / "cache"), **extra}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -124,6 +125,8 @@ def test_an_m4a_file_is_transcribed_exactly(bundle, refserver, tmp_path):
     check_transcribes_m4a(bundle, tmp_path / "home", refserver.url)
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"),
+                    reason="the tray host (trayer), Xvfb and the virtual microphone are Linux's")
 def test_the_app_shows_in_the_tray_records_to_the_clipboard_and_quits(
         bundle, refserver, x_display, virtual_microphone, tmp_path):
     check_app_in_tray_records_and_quits(bundle, tmp_path / "home", refserver.url, x_display,

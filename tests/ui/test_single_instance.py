@@ -269,3 +269,47 @@ def test_a_socket_folder_someone_else_could_enter_is_not_used(
     finally:
         server.close()
     assert not (folder / "desktop-asr.sock").exists()
+
+
+# --- Windows: one pipe name per user and session, asked of fakes ----------------------------
+class Kernel32:
+    """ProcessIdToSessionId and GetCurrentProcessId as ctypes calls them."""
+
+    def __init__(self, session: int, ok: bool = True) -> None:
+        self.session, self.ok, self.asked = session, ok, []
+
+    def GetCurrentProcessId(self) -> int:
+        return 4242
+
+    def ProcessIdToSessionId(self, pid, out) -> int:
+        self.asked.append(pid)
+        out._obj.value = self.session
+        return 1 if self.ok else 0
+
+
+def test_on_windows_the_pipe_is_named_for_the_user_and_the_session() -> None:
+    env = {"USERNAME": "Li Wei", "USERDOMAIN": "OFFICE"}
+    console = server_name(None, env, platform="win32", windows_session=lambda: 1)
+    remote = server_name(None, env, platform="win32", windows_session=lambda: 3)
+    other = server_name(None, {"USERNAME": "ann", "USERDOMAIN": "OFFICE"}, platform="win32",
+                        windows_session=lambda: 1)
+    assert console == "desktop-asr-OFFICE.Li_Wei-1"
+    assert remote == "desktop-asr-OFFICE.Li_Wei-3"  # the same user over Remote Desktop
+    assert other == "desktop-asr-OFFICE.ann-1"
+    assert server_name(None, {"USERNAME": "ann"}, platform="win32",
+                       windows_session=lambda: None) == "desktop-asr-ann"
+    # The override still wins (tests, several setups).
+    assert server_name(None, {**env, NAME_ENV: "mine"}, platform="win32",
+                       windows_session=lambda: 1) == "mine"
+
+
+def test_the_windows_session_is_asked_of_kernel32() -> None:
+    from desktop_asr.ui.single_instance import windows_session_id
+
+    kernel32 = Kernel32(session=2)
+    assert windows_session_id(kernel32) == 2
+    assert kernel32.asked == [4242]
+    assert windows_session_id(Kernel32(session=2, ok=False)) is None
+    assert windows_session_id(object()) is None  # no such functions (not Windows)
+    if sys.platform != "win32":
+        assert windows_session_id() is None  # ctypes has no windll here

@@ -272,6 +272,23 @@ def test_launch_command_prefers_the_script_beside_the_interpreter(tmp_path):
     assert launch_command("/opt/app/desktop-asr", frozen=True) == ["/opt/app/desktop-asr"]
 
 
+def test_a_frozen_windows_build_starts_at_login_without_a_console(tmp_path):
+    """The Windows bundle has desktop-asr.exe (the command line, with a console) and
+    desktop-asrw.exe (the same without one): the login item runs the latter, whichever of
+    the two turned the setting on."""
+    console = tmp_path / "desktop-asr" / "desktop-asr.exe"
+    console.parent.mkdir()
+    console.write_bytes(b"MZ")
+    assert launch_command(str(console), frozen=True) == [str(console)]  # no twin: itself
+    windowed = console.with_name("desktop-asrw.exe")
+    windowed.write_bytes(b"MZ")
+    assert launch_command(str(console), frozen=True) == [str(windowed)]
+    assert launch_command(str(windowed), frozen=True) == [str(windowed)]
+    # Not on Linux or macOS, where the bundle has one command.
+    linux = tmp_path / "desktop-asr" / "desktop-asr"
+    assert launch_command(str(linux), frozen=True) == [str(linux)]
+
+
 def test_the_command_of_this_installation_starts_this_app():
     command = launch_command()
     result = subprocess.run([*command, "--version"], capture_output=True, text=True,
