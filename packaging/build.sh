@@ -21,6 +21,9 @@ for arg in "$@"; do
     esac
 done
 say() { printf '==> %s\n' "$*"; }
+for tool in objdump dpkg-deb dpkg-query; do
+    command -v "$tool" >/dev/null || { say "$tool is missing: apt-get install binutils dpkg"; exit 2; }
+done
 
 # No __pycache__ in the checkout: PyInstaller's helpers import the package from source.
 export PYTHONDONTWRITEBYTECODE=1 PYTHONPYCACHEPREFIX="$ROOT/build/pycache"
@@ -56,7 +59,11 @@ mapfile -t owners < <(while read -r lib; do [ -n "$lib" ] && owner "$lib"; done 
 DEPENDS="$(printf '%s\n' "${owners[@]}" libportaudio2 libxcb-cursor0 libxcb-icccm4 \
     libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxkbcommon-x11-0 libegl1 libgl1 \
     libfontconfig1 libdbus-1-3 | grep -v '^libc6$' | sort -u | paste -sd, | sed 's/,/, /g')"
-DEPENDS="libc6 (>= 2.36), $DEPENDS"
+# The oldest glibc the bundle runs on: the newest GLIBC_x.y symbol version its binaries use.
+GLIBC="$(find dist/desktop-asr -type f \( -name '*.so*' -o -perm -u+x \) -print0 \
+    | xargs -0 objdump -T 2>/dev/null | grep -o 'GLIBC_[0-9][0-9.]*' | sort -Vu | tail -n1)"
+[ -n "$GLIBC" ] || { say "objdump found no glibc symbol versions in the bundle"; exit 1; }
+DEPENDS="libc6 (>= ${GLIBC#GLIBC_}), $DEPENDS"
 
 DEB_ROOT=build/deb/root
 rm -rf build/deb

@@ -8,6 +8,7 @@ packaging/build.sh --test` does), as root, and never over a desktop-asr already 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -54,6 +55,34 @@ def installed_deb():
         if _installed():
             subprocess.run(["dpkg", "-r", "desktop-asr"], capture_output=True, timeout=120,
                            check=False)
+
+
+# Ubuntu 22.04's glibc: the oldest the package promises to install on.
+OLDEST_GLIBC = (2, 35)
+
+
+def _glibc_versions(folder: Path) -> set[tuple[int, ...]]:
+    found: set[tuple[int, ...]] = set()
+    for path in folder.rglob("*"):
+        if path.is_file() and (".so" in path.name or os.access(path, os.X_OK)):
+            out = subprocess.run(["objdump", "-T", str(path)], capture_output=True,
+                                 text=True, check=False).stdout
+            found |= {tuple(map(int, v.split("."))) for v in re.findall(r"GLIBC_([\d.]+\d)", out)}
+    return found
+
+
+def test_the_deb_installs_where_glibc_is_as_old_as_ubuntu_22_04():
+    debs = sorted((ROOT / "dist").glob("desktop-asr_*_amd64.deb"))
+    bundle = ROOT / "dist" / "desktop-asr"
+    if not debs or not bundle.is_dir() or shutil.which("objdump") is None:
+        pytest.skip("needs dist/desktop-asr, the .deb (bash packaging/build.sh) and objdump")
+    newest = max(_glibc_versions(bundle))
+    assert newest <= OLDEST_GLIBC, f"the bundle needs glibc {newest}"
+    depends = subprocess.run(["dpkg-deb", "-f", str(debs[-1]), "Depends"], capture_output=True,
+                             text=True, check=True).stdout
+    floor = re.search(r"libc6 \(>= ([\d.]+)\)", depends)
+    assert floor, depends
+    assert tuple(map(int, floor.group(1).split("."))) == newest, depends
 
 
 def test_installed_files(installed_deb):
