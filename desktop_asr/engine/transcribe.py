@@ -15,7 +15,7 @@ from pathlib import Path
 
 from desktop_asr.engine import audio
 from desktop_asr.engine.chunk_results import ChunkKey, ChunkResults, source_fingerprint
-from desktop_asr.engine.chunking import DEFAULT_MAX_CHUNK_SECONDS, Chunk, ChunkPlanner, split_chunk
+from desktop_asr.engine.chunking import DEFAULT_MAX_CHUNK_SECONDS, Chunk, split_chunk
 from desktop_asr.engine.client import AsrClient
 from desktop_asr.engine.download import Downloader
 from desktop_asr.engine.replies import AsrReply, is_context_echo
@@ -27,8 +27,10 @@ from desktop_asr.engine.requests import (
     data_url,
     upload_filename,
 )
+from desktop_asr.engine.speech import PausePlanner, find_speech
 from desktop_asr.errors import AsrError, AudioTooLongError, CancelledError
 from desktop_asr.text.correction import Corrector
+from desktop_asr.text.placement import place_on_speech
 from desktop_asr.text.plain_text import plain_line
 from desktop_asr.text.transcript import Segment, Transcript, join_texts
 from desktop_asr.text.vocabulary import VocabularyEntry, context_text
@@ -111,6 +113,16 @@ def _key(chunk: Chunk) -> ChunkKey:
     return (chunk.start, int(chunk.samples.size))
 
 
+def _on_speech(chunk: Chunk, reply: AsrReply) -> list[Segment]:
+    """The reply's text placed on the speech found in the chunk (see text/placement.py);
+    a chunk where no speech is found keeps its text over its whole time."""
+    spans = list(chunk.speech) if chunk.speech is not None else [
+        (s.start, s.end) for s in find_speech(chunk.samples)]
+    if not spans:
+        spans = [(0.0, chunk.duration)]
+    return place_on_speech(reply.text, reply.language, spans, chunk.start_seconds)
+
+
 def is_url(source: str | Path) -> bool:
     return isinstance(source, str) and source.lower().startswith(("http://", "https://"))
 
@@ -139,7 +151,7 @@ class TranscriptionJob:
         self._chunks_total: int | None = None
         self._seconds_done = 0.0
         self._seconds_total: float | None = None
-        self._planner = ChunkPlanner(self.settings.max_chunk_seconds)
+        self._planner = PausePlanner(self.settings.max_chunk_seconds)
         self._settings = self.settings
 
     @property
@@ -304,7 +316,7 @@ class TranscriptionJob:
             self._planner.max_seconds = min(self._planner.max_seconds, half)
             first, second = split_chunk(chunk)
             return [*await self._piece(client, first), *await self._piece(client, second)]
-        return [Segment(chunk.start_seconds, chunk.end_seconds, reply.text, reply.language)]
+        return await asyncio.to_thread(_on_speech, chunk, reply)
 
     async def _request(self, client: AsrClient, piece: _Audio, audio_seconds: float, *,
                        index: int, start: float) -> AsrReply:

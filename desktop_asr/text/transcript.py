@@ -59,6 +59,9 @@ def _is_cjk(ch: str) -> bool:
     )
 
 
+is_cjk_char = _is_cjk  # the public name
+
+
 def join_texts(parts: Iterable[str]) -> str:
     """Join chunk texts: nothing between CJK text, a single space between Latin words."""
     out = ""
