@@ -103,6 +103,9 @@ class PartialText:
     start: float
     text: str
     done: bool
+    # When done: the text placed on the speech, with times (empty for a URL the server
+    # fetched, whose audio the app never sees).
+    segments: tuple[Segment, ...] = ()
 
 
 JobEvent = JobProgress | PartialText
@@ -152,6 +155,7 @@ class TranscriptionJob:
         self._seconds_done = 0.0
         self._seconds_total: float | None = None
         self._planner = PausePlanner(self.settings.max_chunk_seconds)
+        self._texts: dict[int, str] = {}  # each request's text by its first sample
         self._settings = self.settings
 
     @property
@@ -215,6 +219,7 @@ class TranscriptionJob:
         self._chunks_total = 1
         self._emit_progress()
         reply = await self._request(client, _Audio(url=url), 0.0, index=0, start=0.0)
+        self._emit(PartialText(0, 0.0, reply.text, done=True))
         self._chunks_done = 1
         self._emit_progress()
         segment = Segment(0.0, 0.0, reply.text, reply.language)
@@ -260,8 +265,9 @@ class TranscriptionJob:
                 task.cancel()
             if tasks:
                 await asyncio.gather(*tasks, return_exceptions=True)
+        text = join_texts(self._texts[k] for k in sorted(self._texts))
         return Transcript.from_segments(name or str(path), results,
-                                        duration=total_samples / audio.SAMPLE_RATE)
+                                        duration=total_samples / audio.SAMPLE_RATE, text=text)
 
     @staticmethod
     def _raise_first_failure(tasks: set[asyncio.Task[list[Segment]]],
@@ -282,8 +288,10 @@ class TranscriptionJob:
     def _reuse(self, chunk: Chunk) -> tuple[Segment, ...]:
         assert self.resume is not None
         segments = self.resume.get(_key(chunk)) or ()
+        self._texts[chunk.start] = join_texts(s.text for s in segments)
         self._emit(PartialText(chunk.index, chunk.start_seconds,
-                               join_texts(s.text for s in segments), done=True))
+                               join_texts(s.text for s in segments), done=True,
+                               segments=tuple(segments)))
         self._chunks_done += 1
         self._seconds_done += chunk.duration
         self._emit_progress()
@@ -316,7 +324,11 @@ class TranscriptionJob:
             self._planner.max_seconds = min(self._planner.max_seconds, half)
             first, second = split_chunk(chunk)
             return [*await self._piece(client, first), *await self._piece(client, second)]
-        return await asyncio.to_thread(_on_speech, chunk, reply)
+        segments = await asyncio.to_thread(_on_speech, chunk, reply)
+        self._texts[chunk.start] = reply.text
+        self._emit(PartialText(chunk.index, chunk.start_seconds, reply.text, done=True,
+                               segments=tuple(segments)))
+        return segments
 
     async def _request(self, client: AsrClient, piece: _Audio, audio_seconds: float, *,
                        index: int, start: float) -> AsrReply:
@@ -327,7 +339,6 @@ class TranscriptionJob:
             # The model's answer to silence/unclear audio can be the context itself.
             reply = await self._send(client, piece, audio_seconds, "", index, start)
         reply = replace(reply, text=self._correct(reply.text), language=plain_line(reply.language))
-        self._emit(PartialText(index, start, reply.text, done=True))
         return reply
 
     def _correct(self, text: str) -> str:

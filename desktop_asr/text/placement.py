@@ -3,7 +3,7 @@ in its audio, never over silence.
 
 The server returns a chunk's text with no times. The text is cut into units (a Latin word
 with its punctuation, one CJK character), each weighing about as long as it takes to say
-(a CJK character about three letters); the units are then shared out, in order, over the
+(a CJK character or a digit about three letters); the units are then shared out, in order, over the
 chunk's spans of speech so that each span gets about as much text as its length holds at
 the chunk's own speaking rate (least squares, by dynamic programming), preferring to end a
 span at a sentence or clause end. Each span with text becomes a Segment with the span's
@@ -35,9 +35,12 @@ class Unit:
 
 
 def char_weight(ch: str) -> float:
-    """About how long a character takes to say, in letters."""
+    """About how long a character takes to say, in letters: a CJK character or a digit
+    (read out as a number word) about a syllable, three letters."""
     if is_cjk_char(ch):
         return 0.0 if ch in _CLOSING or not ch.isalnum() else 3.0
+    if ch.isdigit():
+        return 3.0
     return 1.0 if ch.isalnum() else 0.0
 
 
