@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QKeyEvent, QPalette
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -129,17 +129,27 @@ class SegmentTable(QTableWidget):
         self.highlight(self.row_at(seconds))
 
     def highlight(self, row: int) -> None:
+        """Mark the segment playing: a ▶ before its time, bold, a soft background (the
+        selection, e.g. a search result, keeps its own colour)."""
         if row == self._playing:
             return
-        palette = self.palette()
-        for r, brush in ((self._playing, QBrush()),
-                         (row, palette.brush(QPalette.ColorRole.Highlight))):
+        soft = QColor(self.palette().color(QPalette.ColorRole.Highlight))
+        soft.setAlpha(60)
+        for r, on in ((self._playing, False), (row, True)):
+            if not 0 <= r < len(self._segments):
+                continue
             for column in (TIME, TEXT):
-                item = self.item(r, column) if r >= 0 else None
-                if item is not None:
-                    item.setBackground(brush)
-                    item.setForeground(palette.brush(QPalette.ColorRole.HighlightedText)
-                                       if r == row else QBrush())
+                item = self.item(r, column)
+                if item is None:
+                    continue
+                font = item.font()
+                font.setBold(on)
+                item.setFont(font)
+                item.setBackground(QBrush(soft) if on else QBrush())
+            when = self.item(r, TIME)
+            if when is not None:
+                start = clock(self._segments[r].start)
+                when.setText(f"▶ {start}" if on else start)
         self._playing = row
         playing = self.item(row, TEXT) if row >= 0 else None
         if playing is not None:
