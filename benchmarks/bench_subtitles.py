@@ -8,6 +8,10 @@ ends with the time shared out by characters over the whole chunk, silences inclu
 old code is kept below for this comparison). "after" is the app's SRT, VTT and JSON today.
 
     .venv/bin/python -m benchmarks.bench_subtitles [--minutes 5] [--seed 1]
+        [--noise 0.002] [--quietest 0.2] [--latency-scale 1]
+
+``--noise`` raises the white noise floor (0.01 is about -40 dBFS) and ``--quietest`` lowers
+the quietest word (0.1 is about -26 dBFS peak), to see the speech finder under worse audio.
 """
 
 from __future__ import annotations
@@ -102,6 +106,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--noise", type=float, default=0.002,
+                        help="the noise floor's standard deviation (full scale 1)")
+    parser.add_argument("--quietest", type=float, default=0.2,
+                        help="the quietest word's amplitude (the loudest is 0.5)")
     parser.add_argument("--latency-scale", type=float, default=1.0,
                         help="the reference server's GPU latency model (0: none)")
     args = parser.parse_args()
@@ -109,7 +117,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, RefServer() as server:
         server.configure(latency_scale=args.latency_scale)
         for language in ("English", "Chinese"):
-            speech = generate(args.minutes * 60, language, seed=args.seed)
+            speech = generate(args.minutes * 60, language, seed=args.seed, noise=args.noise,
+                              quietest=args.quietest)
             path = Path(tmp) / f"{language}.wav"
             path.write_bytes(audio.encode(speech.samples, "wav"))
             _, old_chunks, old_wall = asyncio.run(transcribe(server.url, path, before=True))

@@ -44,7 +44,10 @@ class TimedSpeech:
         return self.samples.size / SAMPLE_RATE
 
 
-def generate(seconds: float, language: str = "English", seed: int = 1) -> TimedSpeech:
+def generate(seconds: float, language: str = "English", seed: int = 1, *,
+             noise: float = 0.002, quietest: float = 0.2) -> TimedSpeech:
+    """``noise``: the standard deviation of the white noise floor (0.002: about -54 dBFS);
+    words are spoken at amplitudes from ``quietest`` to 0.5."""
     rng = np.random.default_rng(seed)
     parts: list[np.ndarray] = [np.zeros(int(0.8 * SAMPLE_RATE), dtype=np.float32)]
     t = parts[0].size / SAMPLE_RATE
@@ -55,7 +58,7 @@ def generate(seconds: float, language: str = "English", seed: int = 1) -> TimedS
         tone_ms = float(rng.uniform(70, 140))  # the speaking rate varies word to word
         gap_ms = float(rng.uniform(35, 70))
         audio = dtmf.synthesize(symbols, SAMPLE_RATE, tone_ms=tone_ms, gap_ms=gap_ms,
-                                lead_ms=0, tail_ms=0, amplitude=float(rng.uniform(0.2, 0.5)))
+                                lead_ms=0, tail_ms=0, amplitude=float(rng.uniform(quietest, 0.5)))
         words.append(TimedWord(symbols, render_word(symbols, [], None).text, round(t, 4),
                                round(t + audio.size / SAMPLE_RATE, 4)))
         parts.append(audio)
@@ -73,7 +76,7 @@ def generate(seconds: float, language: str = "English", seed: int = 1) -> TimedS
     rest = int(seconds * SAMPLE_RATE) - sum(p.size for p in parts)
     parts.append(np.zeros(max(0, rest), dtype=np.float32))
     signal = np.concatenate(parts)
-    signal += rng.normal(0.0, 0.002, signal.size).astype(np.float32)  # about -54 dBFS
+    signal += rng.normal(0.0, noise, signal.size).astype(np.float32)
     samples = (np.clip(signal, -1, 1) * 32767).astype(np.int16)
     return TimedSpeech(samples, tuple(words), language)
 
