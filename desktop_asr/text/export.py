@@ -24,9 +24,23 @@ def paragraphs(t: Transcript) -> list[tuple[float, str]]:
             groups[-1].append(seg)
         else:
             groups.append([seg])
-    if not groups:
-        return [(0.0, t.text)] if t.text else []
-    return [(g[0].start, join_texts(s.text for s in g)) for g in groups]
+    if len(groups) <= 1:
+        return [(groups[0][0].start if groups else 0.0, t.text)] if t.text else []
+    # Cut the transcript's own text where each paragraph's first segment begins (it keeps
+    # the server's spacing); segments that are not found in it (edited) are joined.
+    cuts: list[int] = []
+    at = 0
+    for group in groups:
+        for k, seg in enumerate(group):
+            found = t.text.find(seg.text, at)
+            if found < 0:
+                return [(g[0].start, join_texts(s.text for s in g)) for g in groups]
+            if k == 0:
+                cuts.append(found)
+            at = found + len(seg.text)
+    ends = [*cuts[1:], len(t.text)]
+    return [(g[0].start, t.text[a:b].strip())
+            for g, a, b in zip(groups, cuts, ends, strict=True)]
 
 
 def to_text(t: Transcript) -> str:
