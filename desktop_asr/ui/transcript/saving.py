@@ -112,3 +112,9 @@ def with_segments(original: Transcript, segments: tuple[Segment, ...]) -> Transc
     return Transcript(source=original.source, text=join_texts(s.text for s in segments),
                       language=original.language, duration=original.duration,
                       segments=segments)
+
+
+def short_source(source: str, limit: int = 60) -> str:
+    """A file's name, or a URL cut to ``limit`` characters (the full one is the tooltip)."""
+    short = source if "://" in source else (Path(source).name or source)
+    return short if len(short) <= limit else short[: limit - 1] + "…"

@@ -4,6 +4,7 @@ segment by segment while it is transcribed (unless the user is busy with the vie
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,16 +22,15 @@ if TYPE_CHECKING:
 
 class TranscriptWiring:
     def __init__(self, view: TranscriptView, controller: AppController,
-                 show_error: object) -> None:
+                 show_error: Callable[[str, str], None]) -> None:
         self.view = view
         self.controller = controller
         self._show_error = show_error
         self._arrived: dict[int, list[Segment]] = {}  # running items' segments so far
         settings = controller.settings
-        if settings.last_save_dir and Path(settings.last_save_dir).is_dir():
-            view.save_folder = Path(settings.last_save_dir)
-            view._saved_once = True
         view.save_format = settings.last_save_format
+        if settings.last_save_dir and Path(settings.last_save_dir).is_dir():
+            view.set_save_place(Path(settings.last_save_dir), settings.last_save_format)
         view.segmentsEdited.connect(self._segments_edited)
         view.saved.connect(self._saved)
         controller.queue.segmentsReady.connect(self._segments_ready)
@@ -43,7 +43,7 @@ class TranscriptWiring:
         try:
             history.update_segments(entry_id, segments)
         except AsrError as exc:
-            self._show_error(str(exc), exc.details)  # type: ignore[operator]
+            self._show_error(str(exc), exc.details)
 
     def _saved(self, path: str, fmt: str) -> None:
         settings = self.controller.settings

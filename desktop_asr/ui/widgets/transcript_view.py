@@ -46,6 +46,7 @@ from desktop_asr.ui.transcript.saving import (
     format_filters,
     normalize_format,
     save_transcript,
+    short_source,
     source_stem,
     with_segments,
     write_export,
@@ -250,7 +251,7 @@ class TranscriptView(QWidget):
                                     if duration else "")
         self.profile_label.setText(self.tr("Profile: {0}").format(profile) if profile else "")
         source = transcript.source if transcript else ""
-        self.source_label.setText(self.tr("Source: {0}").format(_short_source(source))
+        self.source_label.setText(self.tr("Source: {0}").format(short_source(source))
                                   if source else "")
         self.source_label.setToolTip(source)
         for button in (self.copy_button, self.save_button, self.save_srt_button,
@@ -325,6 +326,10 @@ class TranscriptView(QWidget):
         self._feedback(self.tr("Copied"))
         self.copied.emit(text)
 
+    def set_save_place(self, folder: Path, fmt: str) -> None:
+        """Where one-click saves go and the format Save as offers first (remembered)."""
+        self.save_folder, self.save_format, self._saved_once = folder, fmt, True
+
     def save_quick(self, fmt: str) -> Path | None:
         """One click: ``fmt`` into the last folder saved to (at first the audio's), under
         the source's name (never replacing a file). The path, or None (shown why)."""
@@ -341,9 +346,7 @@ class TranscriptView(QWidget):
         return path
 
     def _saved(self, path: Path, fmt: str) -> None:
-        self.save_folder = path.parent
-        self._saved_once = True
-        self.save_format = fmt
+        self.set_save_place(path.parent, fmt)
         self.error_panel.clear()
         self._feedback(self.tr("Saved {0}").format(path.name))
         self.notice_label.setToolTip(os.fspath(path))
@@ -391,9 +394,3 @@ class TranscriptView(QWidget):
 
 def _system_clipboard(text: str) -> None:
     QGuiApplication.clipboard().setText(text)
-
-
-def _short_source(source: str, limit: int = 60) -> str:
-    """A file's name, or a URL cut to ``limit`` characters (the full one is the tooltip)."""
-    short = source if "://" in source else (Path(source).name or source)
-    return short if len(short) <= limit else short[: limit - 1] + "…"
