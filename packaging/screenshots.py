@@ -6,7 +6,8 @@
 Starts its own X display (Xvfb) with a tray host (trayer), a private PulseAudio with a
 virtual microphone, and the project's reference server; fills private stores with a demo
 profile, vocabulary list and history; transcribes two files for real; then captures the
-main window, the tray menu, the profile dialog and the vocabulary dialog. Needs the test
+main window, the transcript of a meeting playing from a clicked segment (searched with
+Ctrl+F), the tray menu, the profile dialog and the vocabulary dialog. Needs the test
 tools (bash tests/run.sh installs them) and imagemagick; run inside a D-Bus session with a
 keyring (as above) so that the profile dialog shows a working keyring.
 """
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SHOTS = ("window", "tray", "profiles", "vocabulary")
+SHOTS = ("window", "transcript", "tray", "profiles", "vocabulary")
 
 
 def main() -> int:
@@ -102,6 +103,7 @@ def take(lang: str, out: Path) -> int:
     window.raise_()
     pause(300)
     shoot(out / f"{lang}-window.png", window)
+    shoot_transcript(desktop, home, lang, out / f"{lang}-transcript.png", pause)
 
     menu = desktop.tray.menu
     desktop.tray.rebuild_menu()
@@ -161,6 +163,37 @@ def make_audio(home: Path, lang: str) -> list[Path]:
     texts = {"standup.m4a": "*1234 5678", "interview.flac": "2024 11 24"}
     return [dtmf.write_audio(home / name, dtmf.synthesize(text), 16000)
             for name, text in texts.items()]
+
+
+def shoot_transcript(desktop: object, home: Path, lang: str, path: Path,
+                     pause: object) -> None:
+    """A minute of a meeting with pauses, transcribed; played from its third segment (the
+    PulseAudio sink takes the sound) with the search bar open."""
+    sys.path.insert(0, str(REPO))
+    from desktop_asr.engine import audio
+    from tests.timed_speech import generate
+
+    speech = generate(60.0, "Chinese" if lang == "zh_CN" else "English", seed=4)
+    meeting = home / "meeting.flac"
+    meeting.write_bytes(audio.encode(speech.samples, "flac"))
+    controller = desktop.controller  # type: ignore[attr-defined]
+    window = desktop.window  # type: ignore[attr-defined]
+    controller.transcribe_paths([str(meeting)])
+    deadline = time.monotonic() + 60
+    while controller.queue.active_count() and time.monotonic() < deadline:
+        pause(100)  # type: ignore[operator]
+    pause(800)  # type: ignore[operator]
+    view = window.transcript_view
+    segments = view.segment_table.segments()
+    view.segment_table.selectRow(2)
+    view.segments_page.play_from(segments[2].start)
+    view.find_bar.open_bar()
+    view.find_bar.field.setText(segments[4].text.split()[0])
+    view.find_bar.find_next()
+    view.segments_page.play_from(segments[2].start)
+    pause(1200)  # type: ignore[operator]
+    shoot(path, window)
+    view.segments_page.player.stop()
 
 
 def shoot(path: Path, widget: object) -> None:

@@ -27,6 +27,8 @@ class Chunk:
     index: int
     start: int  # in samples
     samples: Pcm
+    # Where the speech is (seconds from the chunk's start), when the planner found it.
+    speech: tuple[tuple[float, float], ...] | None = None
 
     @property
     def start_seconds(self) -> float:

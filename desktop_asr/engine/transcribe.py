@@ -15,7 +15,7 @@ from pathlib import Path
 
 from desktop_asr.engine import audio
 from desktop_asr.engine.chunk_results import ChunkKey, ChunkResults, source_fingerprint
-from desktop_asr.engine.chunking import DEFAULT_MAX_CHUNK_SECONDS, Chunk, ChunkPlanner, split_chunk
+from desktop_asr.engine.chunking import DEFAULT_MAX_CHUNK_SECONDS, Chunk, split_chunk
 from desktop_asr.engine.client import AsrClient
 from desktop_asr.engine.download import Downloader
 from desktop_asr.engine.replies import AsrReply, is_context_echo
@@ -27,8 +27,10 @@ from desktop_asr.engine.requests import (
     data_url,
     upload_filename,
 )
+from desktop_asr.engine.speech import PausePlanner, find_speech
 from desktop_asr.errors import AsrError, AudioTooLongError, CancelledError
 from desktop_asr.text.correction import Corrector
+from desktop_asr.text.placement import place_on_speech
 from desktop_asr.text.plain_text import plain_line
 from desktop_asr.text.transcript import Segment, Transcript, join_texts
 from desktop_asr.text.vocabulary import VocabularyEntry, context_text
@@ -101,6 +103,9 @@ class PartialText:
     start: float
     text: str
     done: bool
+    # When done: the text placed on the speech, with times (empty for a URL the server
+    # fetched, whose audio the app never sees).
+    segments: tuple[Segment, ...] = ()
 
 
 JobEvent = JobProgress | PartialText
@@ -109,6 +114,16 @@ Listener = Callable[[JobEvent], None]
 
 def _key(chunk: Chunk) -> ChunkKey:
     return (chunk.start, int(chunk.samples.size))
+
+
+def _on_speech(chunk: Chunk, reply: AsrReply) -> list[Segment]:
+    """The reply's text placed on the speech found in the chunk (see text/placement.py);
+    a chunk where no speech is found keeps its text over its whole time."""
+    spans = list(chunk.speech) if chunk.speech is not None else [
+        (s.start, s.end) for s in find_speech(chunk.samples)]
+    if not spans:
+        spans = [(0.0, chunk.duration)]
+    return place_on_speech(reply.text, reply.language, spans, chunk.start_seconds)
 
 
 def is_url(source: str | Path) -> bool:
@@ -139,7 +154,8 @@ class TranscriptionJob:
         self._chunks_total: int | None = None
         self._seconds_done = 0.0
         self._seconds_total: float | None = None
-        self._planner = ChunkPlanner(self.settings.max_chunk_seconds)
+        self._planner = PausePlanner(self.settings.max_chunk_seconds)
+        self._texts: dict[int, str] = {}  # each request's text by its first sample
         self._settings = self.settings
 
     @property
@@ -203,6 +219,7 @@ class TranscriptionJob:
         self._chunks_total = 1
         self._emit_progress()
         reply = await self._request(client, _Audio(url=url), 0.0, index=0, start=0.0)
+        self._emit(PartialText(0, 0.0, reply.text, done=True))
         self._chunks_done = 1
         self._emit_progress()
         segment = Segment(0.0, 0.0, reply.text, reply.language)
@@ -248,8 +265,9 @@ class TranscriptionJob:
                 task.cancel()
             if tasks:
                 await asyncio.gather(*tasks, return_exceptions=True)
+        text = join_texts(self._texts[k] for k in sorted(self._texts))
         return Transcript.from_segments(name or str(path), results,
-                                        duration=total_samples / audio.SAMPLE_RATE)
+                                        duration=total_samples / audio.SAMPLE_RATE, text=text)
 
     @staticmethod
     def _raise_first_failure(tasks: set[asyncio.Task[list[Segment]]],
@@ -270,8 +288,10 @@ class TranscriptionJob:
     def _reuse(self, chunk: Chunk) -> tuple[Segment, ...]:
         assert self.resume is not None
         segments = self.resume.get(_key(chunk)) or ()
+        self._texts[chunk.start] = join_texts(s.text for s in segments)
         self._emit(PartialText(chunk.index, chunk.start_seconds,
-                               join_texts(s.text for s in segments), done=True))
+                               join_texts(s.text for s in segments), done=True,
+                               segments=tuple(segments)))
         self._chunks_done += 1
         self._seconds_done += chunk.duration
         self._emit_progress()
@@ -304,7 +324,11 @@ class TranscriptionJob:
             self._planner.max_seconds = min(self._planner.max_seconds, half)
             first, second = split_chunk(chunk)
             return [*await self._piece(client, first), *await self._piece(client, second)]
-        return [Segment(chunk.start_seconds, chunk.end_seconds, reply.text, reply.language)]
+        segments = await asyncio.to_thread(_on_speech, chunk, reply)
+        self._texts[chunk.start] = reply.text
+        self._emit(PartialText(chunk.index, chunk.start_seconds, reply.text, done=True,
+                               segments=tuple(segments)))
+        return segments
 
     async def _request(self, client: AsrClient, piece: _Audio, audio_seconds: float, *,
                        index: int, start: float) -> AsrReply:
@@ -315,7 +339,6 @@ class TranscriptionJob:
             # The model's answer to silence/unclear audio can be the context itself.
             reply = await self._send(client, piece, audio_seconds, "", index, start)
         reply = replace(reply, text=self._correct(reply.text), language=plain_line(reply.language))
-        self._emit(PartialText(index, start, reply.text, done=True))
         return reply
 
     def _correct(self, text: str) -> str:

@@ -62,6 +62,8 @@ class AppSettings:
     auto_stop_silence: float | None = None  # stop after this many seconds of silence
     show_indicator: bool = False  # a small always-on-top window while recording
     play_sounds: bool = False  # a short sound when recording starts and stops
+    last_save_dir: str | None = None  # where the transcript was last saved (one-click saves)
+    last_save_format: str = "text"  # the format last saved, offered first by "Save as"
 
     def __post_init__(self) -> None:
         def put(name: str, value: object) -> None:
@@ -69,6 +71,9 @@ class AppSettings:
 
         put("input_device", (self.input_device or "").strip() or None)
         put("auto_save_dir", (self.auto_save_dir or "").strip() or None)
+        put("last_save_dir", (self.last_save_dir or "").strip() or None)
+        if self.last_save_format not in export.FORMATS:
+            put("last_save_format", "text")
         if self.auto_save_format not in export.FORMATS:
             raise InputError(f"Unknown auto-save format {self.auto_save_format!r}: use one of "
                              f"{', '.join(export.FORMATS)}.")
@@ -104,7 +109,7 @@ _READERS: dict[str, Callable[[object], Any]] = {
     "dictation_toggle": json_text, "dictation_push_to_talk": json_text,
     "dictation_output": json_text,
     "dictation_ending": json_text, "auto_stop_silence": json_number, "show_indicator": json_flag,
-    "play_sounds": json_flag,
+    "play_sounds": json_flag, "last_save_dir": json_text, "last_save_format": json_text,
 }
 
 

@@ -3,22 +3,50 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 
-from desktop_asr.text.transcript import Segment, Transcript
+from desktop_asr.text.cues import Cue, build_cues
+from desktop_asr.text.transcript import Segment, Transcript, join_texts
 
 FORMATS = ("text", "json", "srt", "vtt", "md")
 EXTENSIONS = {"text": "txt", "json": "json", "srt": "srt", "vtt": "vtt", "md": "md"}
-MAX_CUE_CHARS = 84  # two subtitle lines of 42
-MAX_CUE_CJK_CHARS = 32
+PARAGRAPH_PAUSE_SECONDS = 3.0  # a longer pause between segments starts a paragraph
 
-# Latin sentence ends need a space after them ("3.5" is no end); CJK ones need none.
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])\s*")
+
+def paragraphs(t: Transcript) -> list[tuple[float, str]]:
+    """The transcript's text as paragraphs (start, text), a new one after each pause of
+    PARAGRAPH_PAUSE_SECONDS or more; segments without times make one paragraph."""
+    groups: list[list[Segment]] = []
+    for seg in t.segments:
+        if not seg.text.strip():
+            continue
+        if groups and seg.start - groups[-1][-1].end < PARAGRAPH_PAUSE_SECONDS:
+            groups[-1].append(seg)
+        else:
+            groups.append([seg])
+    if len(groups) <= 1:
+        return [(groups[0][0].start if groups else 0.0, t.text)] if t.text else []
+    # Cut the transcript's own text where each paragraph's first segment begins (it keeps
+    # the server's spacing); segments that are not found in it (edited) are joined.
+    cuts: list[int] = []
+    at = 0
+    for group in groups:
+        for k, seg in enumerate(group):
+            found = t.text.find(seg.text, at)
+            if found < 0:
+                return [(g[0].start, join_texts(s.text for s in g)) for g in groups]
+            if k == 0:
+                cuts.append(found)
+            at = found + len(seg.text)
+    ends = [*cuts[1:], len(t.text)]
+    return [(g[0].start, t.text[a:b].strip())
+            for g, a, b in zip(groups, cuts, ends, strict=True)]
 
 
 def to_text(t: Transcript) -> str:
-    return t.text + "\n" if t.text else ""
+    if not t.text:
+        return ""
+    return "\n\n".join(text for _, text in paragraphs(t)) + "\n"
 
 
 def to_json(t: Transcript) -> str:
@@ -36,42 +64,8 @@ def to_json(t: Transcript) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def _cues(t: Transcript) -> list[Segment]:
-    """Subtitle cues: each segment's text cut at sentence ends (and then at a readable
-    length), its time shared out in proportion to the characters."""
-    cues: list[Segment] = []
-    for seg in t.segments:
-        pieces = _split_for_cues(seg.text)
-        total = sum(len(p) for p in pieces) or 1
-        start = seg.start
-        span = max(0.0, seg.end - seg.start)
-        for piece in pieces:
-            end = start + span * len(piece) / total
-            cues.append(Segment(start, end, piece, seg.language))
-            start = end
-    return cues
-
-
-def _split_for_cues(text: str) -> list[str]:
-    pieces: list[str] = []
-    for sentence in (s.strip() for s in _SENTENCE_END.split(text)):
-        if not sentence:
-            continue
-        cjk = not re.search(r"\s", sentence)
-        limit = MAX_CUE_CJK_CHARS if cjk else MAX_CUE_CHARS
-        if cjk:
-            pieces.extend(sentence[i : i + limit] for i in range(0, len(sentence), limit))
-            continue
-        line = ""
-        for word in sentence.split():
-            if line and len(line) + 1 + len(word) > limit:
-                pieces.append(line)
-                line = word
-            else:
-                line = f"{line} {word}" if line else word
-        if line:
-            pieces.append(line)
-    return pieces
+def _cues(t: Transcript) -> list[Cue]:
+    return build_cues(t.segments)
 
 
 def _timestamp(seconds: float, sep: str) -> str:
@@ -109,9 +103,8 @@ def to_markdown(t: Transcript) -> str:
     if facts:
         lines += [" · ".join(facts), ""]
     if len(t.segments) > 1:
-        for seg in t.segments:
-            if seg.text:
-                lines += [f"**[{_timestamp(seg.start, '.')[:-4]}]** {seg.text}", ""]
+        for start, text in paragraphs(t):
+            lines += [f"**[{_timestamp(start, '.')[:-4]}]** {text}", ""]
     else:
         lines += [t.text or "_(no speech)_", ""]
     return "\n".join(lines)

@@ -27,11 +27,13 @@ class Transcript:
 
     @classmethod
     def from_segments(cls, source: str, segments: Iterable[Segment],
-                      duration: float | None) -> Transcript:
+                      duration: float | None, text: str | None = None) -> Transcript:
+        """``text``: the whole text when it is known better than the segments' joined
+        (the server's spacing inside a request that was shared out over its speech)."""
         ordered = tuple(sorted(segments, key=lambda s: s.start))
         return cls(
             source=source,
-            text=join_texts(s.text for s in ordered),
+            text=join_texts(s.text for s in ordered) if text is None else text,
             language=merge_languages([s.language for s in ordered if s.text]),
             duration=duration,
             segments=ordered,
@@ -57,6 +59,9 @@ def _is_cjk(ch: str) -> bool:
         or 0x0E00 <= code <= 0x0EFF  # Thai, Lao
         or 0x1000 <= code <= 0x109F  # Myanmar
     )
+
+
+is_cjk_char = _is_cjk  # the public name
 
 
 def join_texts(parts: Iterable[str]) -> str:

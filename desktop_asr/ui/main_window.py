@@ -22,6 +22,7 @@ from desktop_asr import resources
 from desktop_asr.errors import AsrError
 from desktop_asr.stores.history.entry import HistoryEntry
 from desktop_asr.ui.controller import AppController
+from desktop_asr.ui.transcript.wiring import TranscriptWiring
 from desktop_asr.ui.transcription_queue import QueueItem
 from desktop_asr.ui.widgets.drop_zone import DropZone
 from desktop_asr.ui.widgets.error_details import show_error
@@ -116,6 +117,9 @@ class MainWindow(QMainWindow):
         self.transcript_view = TranscriptView()
         self.transcript_view.textEdited.connect(self._text_edited)
         self.transcript_view.set_clipboard = controller.copy_text
+        self.transcript_wiring = TranscriptWiring(self.transcript_view, controller,
+                                                  lambda words, details: self.banner
+                                                  .show_message(words, details))
         self.tabs = QTabWidget()
         self.tabs.addTab(self.transcript_view, self.tr("Transcript"))
         self.history_panel: HistoryPanel | None = None

@@ -56,6 +56,9 @@ class QueueItem:
     attempts: int = 0
     recovered: bool = False  # a recording of an earlier run that ended unexpectedly
     retry_at: float | None = None  # WAITING: when the next try starts (time.monotonic())
+    chunks_done: int = 0  # of this item's requests (chunks), finished
+    chunks_total: int | None = None  # None while the file is still being cut
+    started_at: float | None = None  # RUNNING: when this try started (time.monotonic())
 
     @property
     def finished(self) -> bool:
@@ -72,6 +75,7 @@ class TranscriptionQueue(QObject):
     itemChanged = Signal(object)  # QueueItem
     itemFinished = Signal(object)  # QueueItem (done, failed or cancelled)
     partialText = Signal(int, int, str)  # item id, chunk index, the chunk's text so far
+    segmentsReady = Signal(int, object)  # item id, a finished chunk's timed segments (tuple)
     _scheduleTimer = Signal(int, float)  # from the loop thread to the UI thread
 
     def __init__(self, plan_for: PlanFactory, history: HistoryStore | None, *,
@@ -211,7 +215,8 @@ class TranscriptionQueue(QObject):
         if item.finished:
             return
         item = replace(item, status=RUNNING, error="", details="", retry_at=None,
-                       attempts=item.attempts + 1)  # the progress reached is kept
+                       attempts=item.attempts + 1,  # the progress reached is kept
+                       started_at=time.monotonic())
         self._set(item)
         try:
             plan = self._plan_for(item.profile)
@@ -366,9 +371,12 @@ class TranscriptionQueue(QObject):
             fraction = None
             if event.seconds_total:
                 fraction = min(1.0, event.seconds_done / event.seconds_total)
-            self._set(replace(item, progress=fraction))
+            self._set(replace(item, progress=fraction, chunks_done=event.chunks_done,
+                              chunks_total=event.chunks_total))
         elif isinstance(event, PartialText):
             self.partialText.emit(item_id, event.chunk_index, event.text)
+            if event.done and event.segments:
+                self.segmentsReady.emit(item_id, event.segments)
 
     def _set(self, item: QueueItem, *, announce: bool = True) -> None:
         with self._lock:

@@ -308,6 +308,29 @@
     </message>
 </context>
 <context>
+    <name>FindBar</name>
+    <message>
+        <source>Find in the transcript</source>
+        <translation>在转写结果中查找</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>上一个</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一个</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>未找到</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunDialog</name>
     <message>
         <source>Welcome to desktop-asr</source>
@@ -1020,6 +1043,22 @@ Open System Settings → Privacy &amp; Security → Microphone, switch on deskto
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
+    <message>
+        <source>{0} of {1} parts</source>
+        <translation>第 {0}/{1} 段</translation>
+    </message>
+    <message>
+        <source>{0} parts done</source>
+        <translation>已完成 {0} 段</translation>
+    </message>
+    <message>
+        <source>{0} elapsed</source>
+        <translation>已用 {0}</translation>
+    </message>
+    <message>
+        <source>about {0} left</source>
+        <translation>约剩 {0}</translation>
+    </message>
 </context>
 <context>
     <name>QueueView</name>
@@ -1063,6 +1102,59 @@ Open System Settings → Privacy &amp; Security → Microphone, switch on deskto
     <message>
         <source>A recording file could not be created: {0}.</source>
         <translation>无法创建录音文件：{0}。</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentPlayer</name>
+    <message>
+        <source>There is no audio to play for this transcript.</source>
+        <translation>这条转写结果没有可播放的音频。</translation>
+    </message>
+    <message>
+        <source>The audio cannot be played: {0}</source>
+        <translation>无法播放音频：{0}</translation>
+    </message>
+    <message>
+        <source>Playback is not available: {0}</source>
+        <translation>无法播放：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentTable</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Transcript segments</source>
+        <translation>转写分段</translation>
+    </message>
+    <message>
+        <source>{0} to {1}: click to play from here</source>
+        <translation>{0} 至 {1}：点击从这里播放</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentsPage</name>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Click a segment to play from there · Space pauses · double-click to correct · Ctrl+F finds</source>
+        <translation>点击分段从该处播放 · 空格键暂停 · 双击修改文字 · Ctrl+F 查找</translation>
+    </message>
+    <message>
+        <source>The audio of this transcript is not at hand to play.</source>
+        <translation>找不到这条转写结果的音频，无法播放。</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
     </message>
 </context>
 <context>
@@ -1373,8 +1465,24 @@ Open System Settings → Privacy &amp; Security → Microphone, switch on deskto
         <translation>转写结果</translation>
     </message>
     <message>
+        <source>Segments</source>
+        <translation>分段</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
         <source>Copy</source>
         <translation>复制</translation>
+    </message>
+    <message>
+        <source>Save SRT</source>
+        <translation>保存 SRT</translation>
+    </message>
+    <message>
+        <source>Save TXT</source>
+        <translation>保存 TXT</translation>
     </message>
     <message>
         <source>Save as...</source>
@@ -1387,6 +1495,10 @@ Open System Settings → Privacy &amp; Security → Microphone, switch on deskto
     <message>
         <source>This transcription is waiting for the server.</source>
         <translation>本次转写正在等待服务器。</translation>
+    </message>
+    <message>
+        <source>Transcribing… the text appears part by part.</source>
+        <translation>正在转写… 文字会逐段显示。</translation>
     </message>
     <message>
         <source>Language: {0}</source>

@@ -162,8 +162,15 @@ def test_export_srt_to_a_file(history, run_cli, tmp_path):
 def test_export_to_stdout(history, run_cli):
     result = run_cli("history", "export", "2", "--format", "vtt")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == ("WEBVTT\n\n00:00:00.000 --> 00:02:05.400\n"
-                             "Deploy Kubernetes now, then go home.\n")
+    # One segment over 125.4 s (as kept before speech was found): cues of at most 7 s
+    # where they can be, here one word each, timed by letters (6, 10, 3, 4, 2, 4 of 29).
+    assert result.stdout == ("WEBVTT\n\n"
+                             "00:00:00.000 --> 00:00:25.945\nDeploy\n\n"
+                             "00:00:25.945 --> 00:01:09.186\nKubernetes\n\n"
+                             "00:01:09.186 --> 00:01:22.159\nnow,\n\n"
+                             "00:01:22.159 --> 00:01:39.455\nthen\n\n"
+                             "00:01:39.455 --> 00:01:48.103\ngo\n\n"
+                             "00:01:48.103 --> 00:02:05.400\nhome.\n")
 
 
 def test_export_of_a_failed_entry_is_an_error(history, run_cli):

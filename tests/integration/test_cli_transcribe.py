@@ -74,13 +74,13 @@ def test_ten_minute_file_goes_in_concurrent_chunks_in_order(refserver, run_cli, 
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["text"] == " ".join(words)
-    assert len(data["segments"]) >= 5
     starts = [s["start"] for s in data["segments"]]
     assert starts == sorted(starts)
-    assert starts[0] == 0
+    assert starts[0] == pytest.approx(0.3, abs=0.05)  # the first tone, after 300 ms
     assert data["duration"] == pytest.approx(samples.size / 16000, abs=0.01)
     stats = refserver.stats()
-    assert stats["requests"] == len(data["segments"])
+    assert stats["requests"] >= 5
+    assert len(data["segments"]) >= stats["requests"]
     assert stats["max_in_flight"] >= 2
 
 
@@ -266,8 +266,9 @@ def test_wrong_model_lists_the_available_ones(refserver, run_cli, make_audio):
 def test_audio_too_long_splits_the_chunk_and_retries(refserver, run_cli, make_audio):
     # 1000 encoder tokens at 13 per second: at most ~76 s per request.
     refserver.configure(encoder_cache_tokens=1000)
-    words = " ".join(f"{i:03d}" for i in range(90))
-    path = make_audio("long.flac", words)
+    # 84 s without a pause long enough to cut at: the first request is the whole file.
+    words = " ".join(f"{i:03d}" for i in range(100))
+    path = make_audio("long.flac", words, word_gap_ms=400)
     result = run_cli("transcribe", str(path), "--server", refserver.url, "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -318,7 +319,7 @@ def test_several_inputs_one_bad_the_others_written(refserver, run_cli, make_audi
     assert "not an audio or video file" in line
     assert sorted(p.name for p in out.iterdir()) == ["one.srt", "two.srt"]
     srt = (out / "two.srt").read_text(encoding="utf-8")
-    assert srt.startswith("1\n00:00:00,000 --> 00:00:")
+    assert srt.startswith("1\n00:00:00,300 --> 00:00:")  # the tone starts after 300 ms
     assert "\n22\n" in srt
 
 
@@ -352,7 +353,7 @@ def test_output_file_for_one_input(refserver, run_cli, make_audio, tmp_path):
                      "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
-    assert out.read_text(encoding="utf-8").startswith("WEBVTT\n\n00:00:00.000 --> ")
+    assert out.read_text(encoding="utf-8").startswith("WEBVTT\n\n00:00:00.300 --> ")
 
 
 def test_version(run_cli):

@@ -133,5 +133,8 @@ def test_a_hostile_transcript_reaches_the_terminal_and_files_harmless(
     assert status == 0
     content = out.read_text(encoding="utf-8")
     assert [c for c in ACTED_ON if c in content] == []
-    cues = [line for line in content.splitlines() if "123" in line]
-    assert cues == ["123 rm -rf ~ ]52;c;cm0gLXJmIH4K [2J evil 31m"]  # one plain line
+    (cue,) = content.strip().split("\n\n")
+    lines = cue.split("\n")[2:]  # after the number and the times: at most two lines of 42
+    assert len(lines) <= 2
+    assert all(len(line) <= 42 for line in lines)
+    assert " ".join(lines) == "123 rm -rf ~ ]52;c;cm0gLXJmIH4K [2J evil 31m"  # plain text

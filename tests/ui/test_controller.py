@@ -151,8 +151,10 @@ def test_files_are_transcribed_and_saved_in_the_auto_save_folder(
     controller.transcribe_paths([str(speech)])
     qtbot.waitUntil(lambda: len(done) > 0, timeout=20000)
     saved = folder / "speech.srt"
-    assert saved.read_text(encoding="utf-8").startswith("1\n00:00:00,000 --> ")
-    assert "一二三 456" in saved.read_text(encoding="utf-8")
+    srt = saved.read_text(encoding="utf-8")
+    assert srt.startswith("1\n00:00:00,300 --> ")  # where the first tone starts
+    cues = [block.split("\n", 2)[2] for block in srt.strip().split("\n\n")]
+    assert cues == ["一二三", "456"]  # the words, each on its own speech
     assert controller.clipboard == []  # auto-copy off
     assert progress[0] == (0, 1)
     assert progress[-1] == (1, 1)

@@ -54,7 +54,8 @@ def test_save_then_load_round_trips_privately(path):
                     "notify_when_hidden": False, "recent_count": 20,
                     "dictation_toggle": "Ctrl+Shift+F9", "dictation_push_to_talk": "F8",
                     "dictation_output": "type", "dictation_ending": "newline",
-                    "auto_stop_silence": 2.5, "show_indicator": True, "play_sounds": True}
+                    "auto_stop_silence": 2.5, "show_indicator": True, "play_sounds": True,
+                    "last_save_dir": None, "last_save_format": "text"}
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert "麦克风" in path.read_text(encoding="utf-8")  # readable, not \u-escaped
 

@@ -12,11 +12,10 @@ import re
 
 import pytest
 
+from desktop_asr.text.cues import LINE_WIDTH, MAX_CUE_SECONDS, text_width
 from desktop_asr.text.export import (
     EXTENSIONS,
     FORMATS,
-    MAX_CUE_CHARS,
-    MAX_CUE_CJK_CHARS,
     export,
     to_json,
     to_markdown,
@@ -126,12 +125,12 @@ def test_vtt_has_the_header_and_no_numbers():
                       "00:00:03.000 --> 00:00:05.000\nBye."]
 
 
-def test_two_sentences_share_the_segment_time_by_characters():
-    # 12 + 12 characters over 4 s: 2 s each.
+def test_two_sentences_share_the_segment_time_by_how_long_they_take_to_say():
+    # Letters: Hello there = 10, How are you = 9; over 4 s the cut falls at 4 * 10/19 s.
     t = _one(10.0, 14.0, "Hello there. How are you?")
     blocks = to_srt(t).strip("\n").split("\n\n")
-    assert blocks == ["1\n00:00:10,000 --> 00:00:12,000\nHello there.",
-                      "2\n00:00:12,000 --> 00:00:14,000\nHow are you?"]
+    assert blocks == ["1\n00:00:10,000 --> 00:00:12,105\nHello there.",
+                      "2\n00:00:12,105 --> 00:00:14,000\nHow are you?"]
 
 
 def _cues(srt: str) -> list[tuple[str, str, str]]:
@@ -149,12 +148,46 @@ def _seconds(stamp: str) -> float:
     return int(h) * 3600 + int(m) * 60 + float(s)
 
 
+def _assert_readable(cues: list[tuple[str, str, str]]) -> None:
+    for start, end, text in cues:
+        lines = text.split("\n")
+        assert 1 <= len(lines) <= 2, text
+        assert all(0 < text_width(line) <= LINE_WIDTH for line in lines), text
+        assert _seconds(end) - _seconds(start) <= MAX_CUE_SECONDS + 0.001, (start, end)
+
+
+def test_cues_stop_at_pauses_and_keep_words_whole():
+    t = Transcript.from_segments("a.wav", [
+        Segment(1.0, 2.0, "one two", "English"),
+        Segment(2.3, 3.0, "three", "English"),  # 0.3 s later: may share a cue
+        Segment(6.0, 7.5, "four five", "English"),  # 3 s later: a new cue
+    ], 8.0)
+    cues = _cues(to_srt(t))
+    assert cues == [("00:00:01,000", "00:00:03,000", "one two three"),
+                    ("00:00:06,000", "00:00:07,500", "four five")]
+
+
+def test_two_lines_are_balanced_and_never_split_a_word():
+    text = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu"  # 67 columns
+    (cue,) = _cues(to_srt(_one(0.0, 5.0, text)))
+    first, second = cue[2].split("\n")
+    assert (first, second) == ("alpha beta gamma delta epsilon",
+                               "zeta eta theta iota kappa lambda mu")
+
+
+def test_a_long_stretch_of_speech_makes_cues_of_at_most_seven_seconds():
+    words = " ".join(["go"] * 60)  # 60 short words over 30 s of continuous speech
+    cues = _cues(to_srt(_one(0.0, 30.0, words)))
+    _assert_readable(cues)
+    assert len(cues) >= 30 / MAX_CUE_SECONDS
+
+
 def test_long_latin_segment_is_split_into_cues_that_fit_and_keep_all_words():
     words = [f"word{i}" for i in range(150)]
     text = " ".join(words)  # no sentence end at all: split by length only
     cues = _cues(to_srt(_one(100.0, 160.0, text)))
     assert len(cues) > 1
-    assert all(len(c[2]) <= MAX_CUE_CHARS for c in cues)
+    _assert_readable(cues)
     assert " ".join(c[2] for c in cues).split() == words
     assert _seconds(cues[0][0]) == 100.0
     assert _seconds(cues[-1][1]) == pytest.approx(160.0, abs=0.001)
@@ -165,9 +198,10 @@ def test_long_latin_segment_is_split_into_cues_that_fit_and_keep_all_words():
 def test_long_cjk_segment_is_split_into_cues_that_fit_and_keep_all_characters():
     text = "我们今天讨论语音识别模型的部署" * 10  # 150 characters, no punctuation
     cues = _cues(to_srt(_one(0.0, 30.0, text)))
-    assert len(cues) >= 150 / MAX_CUE_CJK_CHARS
-    assert all(len(c[2]) <= MAX_CUE_CJK_CHARS for c in cues)
-    assert "".join(c[2] for c in cues) == text
+    assert len(cues) >= 150 / 36  # at most two lines of 18
+    _assert_readable(cues)
+    assert all(len(line) <= 18 for c in cues for line in c[2].split("\n"))
+    assert "".join(c[2].replace("\n", "") for c in cues) == text
     assert _seconds(cues[-1][1]) == pytest.approx(30.0, abs=0.001)
 
 
@@ -175,7 +209,7 @@ def test_sentences_longer_than_the_limit_still_fit():
     text = ("This is a rather long sentence that goes on and on without stopping for quite "
             "a while indeed. Short one. ") * 3
     cues = _cues(to_srt(_one(0.0, 40.0, text.strip())))
-    assert all(len(c[2]) <= MAX_CUE_CHARS for c in cues)
+    _assert_readable(cues)
     assert " ".join(c[2] for c in cues).split() == text.split()
 
 
@@ -234,6 +268,17 @@ def test_json_keeps_cjk_readable_and_allows_unknown_duration():
 def test_text_export():
     assert to_text(_sample()) == "大家好。Welcome to the meeting.\n"
     assert to_text(Transcript("x", "", "", None, ())) == ""
+
+
+def test_text_and_markdown_start_a_paragraph_after_a_long_pause():
+    t = Transcript.from_segments("talk.wav", [
+        Segment(0.0, 2.0, "First point.", "English"),
+        Segment(3.0, 4.0, "Still first.", "English"),  # 1 s pause: same paragraph
+        Segment(9.0, 10.0, "Second point.", "English"),  # 5 s pause: a new one
+    ], 10.0)
+    assert to_text(t) == "First point. Still first.\n\nSecond point.\n"
+    md = to_markdown(t)
+    assert "**[00:00:00]** First point. Still first.\n\n**[00:00:09]** Second point." in md
 
 
 def test_markdown_contains_the_text_and_the_file_name():

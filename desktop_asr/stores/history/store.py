@@ -39,7 +39,7 @@ from desktop_asr.stores.history.entry import (
 from desktop_asr.stores.history.schema import database_error, open_database
 from desktop_asr.stores.history.search import make_snippet, parse_query, search_sql
 from desktop_asr.stores.paths import data_dir
-from desktop_asr.text.transcript import Segment, Transcript
+from desktop_asr.text.transcript import Segment, Transcript, join_texts
 
 __all__ = ["HistoryEntry", "HistoryStore", "Retention", "SearchHit"]
 
@@ -144,6 +144,15 @@ class HistoryStore:
                                     segments[0].language),)
             self._conn.execute("UPDATE entries SET text = ?, segments = ? WHERE id = ?",
                                (text, segments_json(segments), entry_id))
+
+    def update_segments(self, entry_id: int, segments: tuple[Segment, ...]) -> None:
+        """The user corrected segments' texts, times kept: the text follows them."""
+        text = join_texts(s.text for s in segments)
+        with self._guard(transaction=True):
+            found = self._conn.execute("UPDATE entries SET text = ?, segments = ? WHERE id = ?",
+                                       (text, segments_json(segments), entry_id))
+            if found.rowcount == 0:
+                raise _not_found(entry_id)
 
     def delete(self, entry_id: int) -> None:
         """Forget an entry and delete its kept audio (unless another entry, e.g. a rerun,

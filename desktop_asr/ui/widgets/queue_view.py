@@ -98,17 +98,16 @@ class QueueRow(QWidget):
         self.open_button.setVisible(item.status == DONE)
 
     def tick(self) -> None:
-        """Once a second: a waiting row counts down to its next try."""
-        if self.item.status == WAITING:
+        """Once a second: a waiting row counts down to its next try; a running one shows
+        the time elapsed and left."""
+        if self.item.status in (WAITING, RUNNING):
             self.status.setText(self._status_text(self.item))
 
     def _status_text(self, item: QueueItem) -> str:
         if item.status == QUEUED:
             return self.tr("Waiting for its turn")
         if item.status == RUNNING:
-            if item.progress is None:
-                return self.tr("Transcribing…")
-            return self.tr("Transcribing… {0}%").format(int(item.progress * 100))
+            return self._running_text(item)
         if item.status == WAITING:
             seconds = (max(0, math.ceil(item.retry_at - time.monotonic()))
                        if item.retry_at is not None else None)
@@ -128,6 +127,32 @@ class QueueRow(QWidget):
         if item.status == CANCELLED:
             return self.tr("Cancelled")
         return item.status
+
+
+    def _running_text(self, item: QueueItem) -> str:
+        """"Transcribing… 42% · 3 of 12 parts · 0:41 elapsed · about 0:57 left"."""
+        if item.progress is None:
+            return self.tr("Transcribing…")
+        words = [self.tr("Transcribing… {0}%").format(int(item.progress * 100))]
+        if item.chunks_total:
+            words.append(self.tr("{0} of {1} parts").format(item.chunks_done,
+                                                            item.chunks_total))
+        elif item.chunks_done:
+            words.append(self.tr("{0} parts done").format(item.chunks_done))
+        if item.started_at is not None:
+            elapsed = max(0.0, time.monotonic() - item.started_at)
+            words.append(self.tr("{0} elapsed").format(_clock(elapsed)))
+            if 0.02 <= item.progress < 1.0 and elapsed >= 2.0:
+                left = elapsed * (1.0 - item.progress) / item.progress
+                words.append(self.tr("about {0} left").format(_clock(left)))
+        return " · ".join(words)
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    h, rest = divmod(whole, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 class QueueView(QScrollArea):

@@ -1,0 +1,171 @@
+"""Where the speech is in a stretch of audio: spans of speech between pauses.
+
+Offline and energy-based (like dictation/vad.py, but judging the whole stretch at once):
+each 10 ms frame gets a level in dBFS; the noise floor is a low percentile of the levels;
+a frame is loud when it is ``start_db`` above the floor (and above ``min_level_dbfs``).
+Loud frames closer than ``min_pause_seconds`` join into one span, which then grows over
+neighbouring frames still ``edge_db`` above the floor (soft onsets and endings); spans
+shorter than ``min_speech_seconds`` (clicks) are dropped.
+
+    find_speech(samples)  ->  [SpeechSpan(start=0.31, end=2.45), ...]   # seconds
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from desktop_asr.engine.audio import SAMPLE_RATE, Pcm
+from desktop_asr.engine.chunking import DEFAULT_MAX_CHUNK_SECONDS, Chunk, ChunkPlanner, quietest_cut
+
+SILENCE_DBFS = -120.0
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    frame_seconds: float = 0.01
+    start_db: float = 12.0  # above the floor: speech
+    edge_db: float = 6.0  # above the floor: still the span's edge
+    min_level_dbfs: float = -55.0  # quieter frames are never speech
+    floor_percentile: float = 10.0
+    min_pause_seconds: float = 0.35  # shorter gaps are inside a phrase
+    min_speech_seconds: float = 0.08
+
+
+@dataclass(frozen=True)
+class SpeechSpan:
+    start: float  # seconds from the first sample
+    end: float
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+def _levels(samples: Pcm, frame: int) -> npt.NDArray[np.float64]:
+    count = samples.size // frame
+    if count == 0:
+        return np.empty(0, dtype=np.float64)
+    frames = samples[: count * frame].astype(np.float64).reshape(count, frame) / 32768.0
+    power = np.einsum("ij,ij->i", frames, frames) / frame
+    with np.errstate(divide="ignore"):
+        levels = 10.0 * np.log10(power)
+    out: npt.NDArray[np.float64] = np.maximum(levels, SILENCE_DBFS)
+    return out
+
+
+def _runs(mask: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """[start, end) of every run of True."""
+    if mask.size == 0:
+        return []
+    edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
+
+
+def find_speech(samples: Pcm, settings: SpeechSettings | None = None,
+                sample_rate: int = SAMPLE_RATE) -> list[SpeechSpan]:
+    """The spans of speech in mono int16 ``samples``, in order, in seconds."""
+    s = settings or SpeechSettings()
+    frame = max(1, round(s.frame_seconds * sample_rate))
+    levels = _levels(samples, frame)
+    if levels.size == 0:
+        return []
+    floor = float(np.percentile(levels, s.floor_percentile))
+    loud = (levels > floor + s.start_db) & (levels > s.min_level_dbfs)
+    edge = (levels > floor + s.edge_db) & (levels > s.min_level_dbfs - s.start_db + s.edge_db)
+    pause = max(1, round(s.min_pause_seconds / s.frame_seconds))
+    spans: list[list[int]] = []
+    for a, b in _runs(loud):
+        if spans and a - spans[-1][1] < pause:
+            spans[-1][1] = b
+        else:
+            spans.append([a, b])
+    out: list[SpeechSpan] = []
+    minimum = max(1, round(s.min_speech_seconds / s.frame_seconds))
+    previous_end = 0
+    for i, (a, b) in enumerate(spans):
+        limit = spans[i + 1][0] if i + 1 < len(spans) else levels.size
+        while a > previous_end and edge[a - 1]:
+            a -= 1
+        while b < limit and edge[b]:
+            b += 1
+        previous_end = b
+        if b - a < minimum:
+            continue
+        end_sample = min(samples.size, b * frame)
+        out.append(SpeechSpan(a * frame / sample_rate, end_sample / sample_rate))
+    return out
+
+
+class PausePlanner(ChunkPlanner):
+    """Chunks cut at pauses: a chunk ends in the middle of the first pause of at least
+    ``cut_pause_seconds`` once it holds ``min_seconds`` of audio, so that each request
+    carries a stretch of talk (a phrase or a few) and its text belongs to that stretch
+    alone. Where talk goes on for ``max_seconds`` without such a pause, the cut falls at
+    the quietest moment near the limit (as ChunkPlanner does). ``min_seconds`` joins short
+    phrases so that the model hears a little context; longer joins make the text harder
+    to place (see benchmarks/bench_subtitles.py). Chunks tile the audio: laid
+    end to end they are the input. Each chunk carries the speech found in it."""
+
+    def __init__(self, max_seconds: float = DEFAULT_MAX_CHUNK_SECONDS, *,
+                 cut_pause_seconds: float = 0.6, min_seconds: float = 3.0,
+                 settings: SpeechSettings | None = None) -> None:
+        super().__init__(max_seconds)
+        self.cut_pause_seconds = cut_pause_seconds
+        self.min_seconds = min_seconds
+        self.settings = settings or SpeechSettings()
+
+    def _cut(self, buffer: Pcm, spans: list[SpeechSpan], limit: int) -> int | None:
+        """Where to end the chunk that starts the buffer, at a pause; None: no pause."""
+        rate = SAMPLE_RATE
+        for before, after in itertools.pairwise(spans):
+            if after.start - before.end < self.cut_pause_seconds:
+                continue
+            cut = round((before.end + after.start) / 2 * rate)
+            if cut > limit:
+                return None
+            if cut >= self.min_seconds * rate:
+                return cut
+        return None
+
+    def chunks(self, blocks: Iterable[Pcm]) -> Iterator[Chunk]:
+        pending: list[Pcm] = []
+        pending_len = 0
+        offset = 0
+        index = 0
+        source = iter(blocks)
+        exhausted = False
+        while True:
+            limit = self.max_samples
+            search = min(self.search, limit // 2)
+            while not exhausted and pending_len < limit + search:
+                block = next(source, None)
+                if block is None:
+                    exhausted = True
+                elif block.size:
+                    pending.append(block)
+                    pending_len += block.size
+            if pending_len == 0:
+                return
+            buffer = np.concatenate(pending) if len(pending) > 1 else pending[0]
+            spans = find_speech(buffer, self.settings)
+            cut = self._cut(buffer, spans, min(limit, pending_len))
+            if cut is None:
+                if pending_len <= limit and exhausted:
+                    cut = pending_len
+                else:
+                    cut = quietest_cut(buffer, limit - search, limit + search, self.window)
+            cut = min(max(cut, 1), pending_len)
+            seconds = cut / SAMPLE_RATE
+            inside = tuple((s.start, min(s.end, seconds)) for s in spans if s.start < seconds)
+            yield Chunk(index, offset, buffer[:cut], speech=inside)
+            index += 1
+            offset += cut
+            rest = buffer[cut:]
+            pending, pending_len = ([rest] if rest.size else []), rest.size

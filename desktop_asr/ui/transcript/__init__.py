@@ -1,0 +1,1 @@
+"""The transcript view\x27s parts: segments with times, playback, search, saving."""
