@@ -54,8 +54,14 @@ owner() {  # the package owning a library, also on merged-/usr systems
     done
     echo "no Debian package owns $1" >&2
 }
-mapfile -t owners < <(while read -r lib; do [ -n "$lib" ] && owner "$lib"; done \
-    < build/system-libs.txt)
+# Only the libraries the bundle's own binaries link (NEEDED): the packages of those pull in
+# what they link in turn, under each distribution's own names (Debian's libjpeg62-turbo, a
+# library of GTK's, has another name on Ubuntu).
+NEEDED="$(find dist/desktop-asr -type f \( -name '*.so*' -o -perm -u+x \) -print0 \
+    | xargs -0 objdump -p 2>/dev/null | awk '$1 == "NEEDED" {print $2}' | sort -u)"
+mapfile -t owners < <(while read -r lib; do
+    [ -n "$lib" ] && grep -qxF "$(basename "$lib")" <<<"$NEEDED" && owner "$lib"
+done < build/system-libs.txt)
 DEPENDS="$(printf '%s\n' "${owners[@]}" libportaudio2 libxcb-cursor0 libxcb-icccm4 \
     libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxkbcommon-x11-0 libegl1 libgl1 \
     libfontconfig1 libdbus-1-3 | grep -v '^libc6$' | sort -u | paste -sd, | sed 's/,/, /g')"
