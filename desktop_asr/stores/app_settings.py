@@ -60,7 +60,7 @@ class AppSettings:
     dictation_output: str = "paste"  # "paste" | "type" (key by key) | "clipboard" (only)
     dictation_ending: str = "none"  # "none" | "space" | "newline" after the text
     auto_stop_silence: float | None = None  # stop after this many seconds of silence
-    show_indicator: bool = False  # a small always-on-top window while recording
+    show_indicator: bool = True  # a small always-on-top window while recording
     play_sounds: bool = False  # a short sound when recording starts and stops
 
     def __post_init__(self) -> None:

@@ -20,10 +20,12 @@ from desktop_asr.ui.main_window import MainWindow
 from desktop_asr.ui.services import Services
 from desktop_asr.ui.session_tools import SessionTools
 from desktop_asr.ui.single_instance import InstanceServer
+from desktop_asr.ui.status.error_text import error_words
 from desktop_asr.ui.text_delivery import TextDelivery
 from desktop_asr.ui.tray import Tray, take_unavailable_notice
 from desktop_asr.ui.widgets.recording_indicator import RecordingIndicator
 
+NOTICE_MS = 3000  # a notice ("Nothing heard.") in the tray
 COMMANDS = ("show", "toggle-recording", "start-recording", "stop-recording", "quit")
 
 
@@ -36,7 +38,7 @@ def default_services() -> tuple[Services, list[tuple[str, str]]]:
         history = HistoryStore()
     except AsrError as exc:
         history = None
-        problems.append((str(exc), exc.details))
+        problems.append(error_words(exc))
     from desktop_asr.recording.devices import recording_problem
     from desktop_asr.recording.recorder import Recorder
 
@@ -87,7 +89,11 @@ class DesktopApp(QObject):
         self.window.profilesRequested.connect(self.open_profiles)
         self.window.vocabularyRequested.connect(self.open_vocabulary)
         self.window.settingsRequested.connect(self.open_settings)
+        self.window.setupRequested.connect(self.open_first_run)
         self.tray.toggleWindowRequested.connect(self.window.toggle_visible)
+        self.tray.manageProfilesRequested.connect(self.open_profiles)
+        self.tray.manageVocabularyRequested.connect(self.open_vocabulary)
+        c.noticeRaised.connect(self._brief_notice)
         if instance is not None:
             instance.commandReceived.connect(self.run_command)
         for message, details in problems or []:
@@ -200,7 +206,9 @@ class DesktopApp(QObject):
     def open_vocabulary(self) -> None:
         from desktop_asr.ui.dialogs.vocabulary_dialog import VocabularyDialog
 
-        dialog = VocabularyDialog(self.controller.stores.vocabulary, parent=self.window)
+        stores = self.controller.stores
+        dialog = VocabularyDialog(stores.vocabulary, parent=self.window,
+                                  profiles=stores.profiles)
         dialog.vocabularyChanged.connect(self.controller.storesChanged)
         dialog.exec()
 
@@ -237,6 +245,10 @@ class DesktopApp(QObject):
         if self.has_tray:
             self.tray.notify(self.tr("Dictation"), text)
         self.window.banner.show_message(text)
+
+    def _brief_notice(self, text: str) -> None:
+        if self.has_tray and not self.window.isVisible():
+            self.tray.notify("desktop-asr", text, NOTICE_MS)
 
     def _notify_if_hidden(self, _result: object) -> None:
         if not Tray.available() or self.window.isVisible():

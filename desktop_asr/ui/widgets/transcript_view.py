@@ -34,6 +34,7 @@ from desktop_asr.stores.history.entry import HistoryEntry
 from desktop_asr.text.export import EXTENSIONS, FORMATS, export
 from desktop_asr.text.transcript import Segment, Transcript
 from desktop_asr.ui.dialogs.language_names import language_label
+from desktop_asr.ui.status.error_text import SHOWN, error_words
 from desktop_asr.ui.widgets.error_details import ErrorPanel
 
 EDIT_DELAY_MS = 500  # textEdited after this long without typing
@@ -84,7 +85,7 @@ def edited_transcript(original: Transcript, text: str) -> Transcript:
 def _save_error(path: Path, exc: OSError) -> InputError:
     reason = exc.strerror or str(exc)
     message = QCoreApplication.translate("TranscriptView", "Cannot save {0}: {1}.")
-    return InputError(message.format(path, reason), details=str(exc))
+    return InputError(message.format(path, reason), details=str(exc), code=SHOWN)
 
 
 def write_export(transcript: Transcript, path: Path, fmt: str) -> Path:
@@ -120,7 +121,7 @@ def save_transcript(transcript: Transcript, folder: Path, stem: str, fmt: str) -
         return path
     message = QCoreApplication.translate("TranscriptView",
                                          "Cannot find a free file name for {0} in {1}.")
-    raise InputError(message.format(stem, folder))
+    raise InputError(message.format(stem, folder), code=SHOWN)
 
 
 def format_filters() -> dict[str, str]:
@@ -332,7 +333,7 @@ class TranscriptView(QWidget):
         try:
             write_export(transcript, path, out_fmt)
         except InputError as exc:
-            self.error_panel.show_error(str(exc), exc.details)
+            self.error_panel.show_error(*error_words(exc))
             return None
         self.save_folder = path.parent
         self.error_panel.clear()
