@@ -59,6 +59,7 @@ class AppController(QObject, Actions):
         self.recordings.watch(services.recorder)
         self.recordings.failed.connect(self._recorder_failed)
         self._take: Take | None = None  # the Record button's recording
+        self._error_mark = -1  # the newest queue item when the last error was said
         self._closed = False
         self._state = IDLE
         self._batch_total = 0
@@ -108,6 +109,7 @@ class AppController(QObject, Actions):
 
     def report_error(self, message: str, details: str = "") -> None:
         self.error_message = message
+        self._error_mark = self._newest_item()  # a job queued later clears it
         self.errorRaised.emit(message, details)
         self._update_state()
 
@@ -238,6 +240,10 @@ class AppController(QObject, Actions):
         self.report_error(message)
         if self._take is not None and self.is_recording:
             self.stop_recording()
+        self._error_mark = self._newest_item()  # its own recording does not clear it
+
+    def _newest_item(self) -> int:
+        return max((item.id for item in self.queue.items()), default=-1)
 
     def history_changed(self) -> None:
         self.historyChanged.emit()
@@ -347,7 +353,7 @@ class AppController(QObject, Actions):
                 self.copy_text(item.transcript.text)
             self._auto_save(item)
             entry = self._entry(item)
-            if self.error_message and not self.queue.active_count():
+            if self.error_message and item.id > self._error_mark:
                 self.clear_error()  # the next job succeeded: the error is stale
             self.transcriptReady.emit(entry if entry is not None else item)
         elif item.error:

@@ -218,7 +218,8 @@ class DesktopApp(QObject):
         services = self.controller.services
         dialog = SettingsDialog(services.settings, self.controller.history,
                                 devices=_device_names, parent=self.window,
-                                recording_problem=services.recording_problem,
+                                recording_problem=self.controller.recording_problem
+                                if services.recording_problem else "",
                                 hotkey_problem=hotkey_problem(os.environ),
                                 plan=self.tools.plan)
         dialog.settingsChanged.connect(self.controller.apply_settings)

@@ -52,7 +52,8 @@ class Recordings(QObject):
     def watch(self, recorder: Any) -> None:
         """Hear ``recorder``'s errors (its on_error runs on its writer thread)."""
         if recorder is not None:
-            recorder.on_error = self.failed.emit
+            # In the user's language, said here: a signal carries only plain text.
+            recorder.on_error = lambda message: self.failed.emit(error_words(message)[0])
 
     def new_path(self) -> Path | None:
         """A new file to record into; None when it cannot be made (reported in words)."""

@@ -21,7 +21,6 @@ from desktop_asr.stores.run_plan import plan_run
 from desktop_asr.stores.secrets import SecretStore
 from desktop_asr.ui import app as ui_app
 from desktop_asr.ui.controller import AppController, Services
-from desktop_asr.ui.dialogs.api_key_box import ApiKeyBox
 from desktop_asr.ui.dialogs.first_run_dialog import FirstRunDialog
 from desktop_asr.ui.main_window import MainWindow
 from desktop_asr.ui.status import error_text
@@ -82,7 +81,8 @@ def test_a_stopped_server_is_said_in_chinese_in_the_queue(app_window, stores,
     server.stop()
     path = dtmf.write_audio(tmp_path / "memo.wav", dtmf.synthesize("1"), 16000)
     item, row = sent_and_failed(window, controller, qtbot, str(path), WAITING)
-    assert chinese(item.error) and "127.0.0.1" in item.error
+    assert chinese(item.error)
+    assert "127.0.0.1" in item.error
     assert chinese(row.status.text())
     assert "refused" not in row.status.text()
 
@@ -96,22 +96,26 @@ def test_a_corrupt_file_wrong_key_and_missing_model_are_chinese_everywhere(
     corrupt = tmp_path / "broken.mp3"
     corrupt.write_bytes(b"this is not audio at all" * 100)
     item, row = sent_and_failed(window, controller, qtbot, str(corrupt))
-    assert chinese(item.error) and "broken.mp3" in item.error
+    assert chinese(item.error)
+    assert "broken.mp3" in item.error
     assert not row.retry_button.isVisibleTo(row)  # no retry mends a file like this
 
     path = dtmf.write_audio(tmp_path / "memo.wav", dtmf.synthesize("2"), 16000)
     item, row = sent_and_failed(window, controller, qtbot, str(path))
-    assert chinese(item.error) and "API" in item.error
+    assert chinese(item.error)
+    assert "API" in item.error
     assert row.retry_button.isVisibleTo(row)
     assert chinese(window.banner.message.text())
     failed = [e for e in history.list(limit=10) if e.status == "failed"]
-    assert failed and all(chinese(e.error) for e in failed)
+    assert failed
+    assert all(chinese(e.error) for e in failed)
 
     stores.profiles.add(Profile(name="other", server=server.url, model="no-such-model"))
     stores.secrets.keep_for_session("other", "the-right-key-0123")
     controller.set_active_profile("other")
     item, _row = sent_and_failed(window, controller, qtbot, str(path))
-    assert chinese(item.error) and "no-such-model" in item.error
+    assert chinese(item.error)
+    assert "no-such-model" in item.error
 
 
 def test_tls_to_a_plain_port_is_said_in_chinese(app_window, stores, refserver, tmp_path,
@@ -120,7 +124,8 @@ def test_tls_to_a_plain_port_is_said_in_chinese(app_window, stores, refserver, t
     stores.profiles.add(Profile(name="home", server=refserver.url.replace("http:", "https:")))
     path = dtmf.write_audio(tmp_path / "memo.wav", dtmf.synthesize("3"), 16000)
     item, _row = sent_and_failed(window, controller, qtbot, str(path))
-    assert chinese(item.error) and "TLS" in item.error
+    assert chinese(item.error)
+    assert "TLS" in item.error
 
 
 def test_the_first_run_dialog_and_the_keyring_speak_chinese(qtbot, stores, zh):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -101,9 +100,10 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.message)
         layout.addStretch(1)
         layout.addWidget(buttons)
-        # The dialog grows with the messages that appear instead of squashing the fields.
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.setMinimumWidth(600)
+        # The dialog grows with the messages that appear instead of squashing the fields.
+        for panel in (self.tester.result, self.message, self.key_box.warning):
+            panel.installEventFilter(self)
         self.server_edit.setFocus()
         self.select_host()
 
@@ -127,13 +127,13 @@ class FirstRunDialog(QDialog):
     def save(self) -> bool:
         """Add the profile as the default and store its key; False (the reason shown)
         when nothing was saved."""
-        if self.test_failed and not self.ask(self.tr(
-                "The connection test failed, so transcriptions may fail too. Save this "
-                "server anyway?")):
-            return False
         try:
             profile = self.profile()
             self.key_box.check()
+            if self.test_failed and not self.ask(self.tr(
+                    "The connection test failed, so transcriptions may fail too. Save this "
+                    "server anyway?")):
+                return False
             self.profiles.add(profile, make_default=True)
         except AsrError as exc:
             self.message.show_error(*error_words(exc))
@@ -157,6 +157,17 @@ class FirstRunDialog(QDialog):
         key, note = self.key_box.key_for(None, profile.server)
         return CheckRequest(profile.server_config(key), profile.model, profile.api_style,
                             profile.language, note)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Show, QEvent.Type.LayoutRequest):
+            QTimer.singleShot(0, self._fit)
+        return super().eventFilter(watched, event)
+
+    def _fit(self) -> None:
+        """As tall as the fields and the messages need (never shorter than now)."""
+        needed = self.sizeHint().height()
+        if self.isVisible() and needed > self.height():
+            self.resize(self.width(), needed)
 
     def _tested(self, ok: bool) -> None:
         self.test_failed = not ok

@@ -85,6 +85,7 @@ class ProfileDialog(QDialog):
 
         self.form = ProfileForm(choose_file=choose_file)
         self.key_box = ApiKeyBox(secrets, environ if environ is not None else os.environ)
+        self.key_box.check_keyring()  # opened to manage servers and their keys: say it now
         self.form.server_layout.addRow(self.key_box)
         self.tester = ConnectionTestPanel(self._check_request)
         self.tester.modelsFound.connect(lambda models: self.form.set_models(models))

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -121,8 +122,8 @@ class ServerStatus(QObject):
             self.timer.start(RETRY_INTERVAL_MS)
 
     def _ended(self, generation: int, result: object) -> None:
-        if generation != self._generation:
-            return
+        if not shiboken6.isValid(self) or generation != self._generation:
+            return  # the window closed meanwhile, or the profile changed
         if isinstance(result, Reachable):
             self._set(CONNECTED, self.tr("● Connected · {0} · {1} ms").format(
                 result.model, result.milliseconds), self.tr("The server answers."))

@@ -3,7 +3,7 @@ that opens the set-up dialog. Record and drops stay disabled until a server exis
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
@@ -28,6 +28,6 @@ class SetupBanner(QWidget):
         layout.setContentsMargins(10, 8, 8, 8)
         layout.addWidget(self.message, 1)
         layout.addWidget(self.button)
-        self.setAutoFillBackground(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet("#setupBanner { background: palette(alternate-base); "
                            "border: 1px solid #a15c00; border-radius: 4px; }")

@@ -127,7 +127,9 @@ class HistoryPanel(QWidget):
         self.copy_button = QPushButton(self.tr("Copy"))
         self.copy_button.clicked.connect(self.copy_current)
         self.rerun_button = QToolButton()
-        self.rerun_button.setText(self.tr("Re-run with"))
+        self.rerun_button.setText(self.tr("Re-run with") + " ▾")
+        # The style's own arrow is drawn over the text in some styles: the text has one.
+        self.rerun_button.setStyleSheet("QToolButton::menu-indicator { image: none; }")
         self.rerun_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         rerun_menu = QMenu(self.rerun_button)
         rerun_menu.aboutToShow.connect(lambda: self._fill_rerun_menu(rerun_menu,

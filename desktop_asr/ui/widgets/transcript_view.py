@@ -179,6 +179,7 @@ class TranscriptView(QWidget):
         self.source_label = QLabel()
         self.source_label.setTextFormat(Qt.TextFormat.PlainText)  # may hold outside text
         facts = QHBoxLayout()
+        facts.setContentsMargins(6, 4, 6, 0)  # clear of the tab's frame
         for label in (self.language_label, self.duration_label, self.profile_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             facts.addWidget(label)
