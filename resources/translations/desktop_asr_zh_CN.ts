@@ -194,8 +194,8 @@
 <context>
     <name>DictationSettings</name>
     <message>
-        <source>You can also bind the command desktop-asr --toggle-recording to a key in your desktop's own keyboard settings.</source>
-        <translation>也可以在桌面环境自己的键盘设置中，把命令 desktop-asr --toggle-recording 绑定到一个按键。</translation>
+        <source>You can also bind the command {0} to a key in your desktop's own keyboard settings.</source>
+        <translation>也可以在桌面环境自己的键盘设置中，把命令 {0} 绑定到一个按键。</translation>
     </message>
     <message>
         <source>Paste into the focused window</source>

@@ -86,8 +86,9 @@ class DictationSettings(QWidget):
         self.environment_note.setWordWrap(True)
         self.environment_note.setVisible(bool(hotkey_problem) and plan is None)
         shortcut_note = QLabel(self.tr(
-            "You can also bind the command desktop-asr --toggle-recording to a key in your "
-            "desktop's own keyboard settings."))
+            "You can also bind the command {0} to a key in your desktop's own keyboard "
+            "settings.").format("<nobr>desktop-asr --toggle-recording</nobr>"))
+        shortcut_note.setTextFormat(Qt.TextFormat.RichText)  # the command on one line
         shortcut_note.setWordWrap(True)
         # How keys and text work in this session (found when the app started).
         self.methods = SessionMethods(plan) if plan is not None else None

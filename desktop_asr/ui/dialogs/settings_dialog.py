@@ -174,7 +174,7 @@ class SettingsDialog(QDialog):
         app_layout.addRow(self.start_at_login_check)
         app_layout.addRow(self.autostart_note)
         app_layout.addRow(self.tr("Interface language:"), self.language_combo)
-        app_layout.addRow("", language_note)
+        app_layout.addRow(language_note)  # the whole width: never clipped
         app_layout.addRow(self.notify_check)
         app_layout.addRow(self.tr("Recent transcripts in the tray menu:"), self.recent_spin)
 
