@@ -514,6 +514,14 @@
         <translation>录音未能及时结束：磁盘写入卡住了。</translation>
     </message>
     <message>
+        <source>This is a Wayland session, where applications cannot listen for keys globally, so the keys set here cannot work. Add a shortcut in your desktop's own keyboard settings that runs the command: desktop-asr --toggle-recording</source>
+        <translation>这是 Wayland 会话，应用程序无法全局监听按键，因此这里设置的快捷键不起作用。请在桌面环境自己的键盘设置中添加一个快捷键，运行命令：desktop-asr --toggle-recording</translation>
+    </message>
+    <message>
+        <source>No graphical display was found, so global keys cannot work.</source>
+        <translation>没有找到图形显示，因此全局快捷键无法工作。</translation>
+    </message>
+    <message>
         <source>The disk is full: {path} cannot be written.</source>
         <translation>磁盘已满：无法写入 {path}。</translation>
     </message>

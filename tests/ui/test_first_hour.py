@@ -283,3 +283,28 @@ def test_ctrl_f_searches_the_history(make_window, stores, refserver, qtbot):
     assert window.tabs.currentWidget() is window.history_panel
     keys = {s.key().toString() for s in window.shortcuts}
     assert {"Ctrl+O", "Ctrl+F", "Ctrl+S", "Ctrl+Shift+C", "Ctrl+R"} <= keys
+
+
+def test_a_new_list_is_used_with_the_default_profile_and_says_who_uses_it(qtbot, stores):
+    from desktop_asr.text.vocabulary import VocabularyList
+    from desktop_asr.ui.dialogs.vocabulary_dialog import VocabularyDialog
+
+    stores.profiles.add(Profile(name="home", server="http://10.0.0.5:30101"))
+    stores.profiles.add(Profile(name="lab", server="http://10.0.0.6:30101"))
+    stores.vocabulary.save(VocabularyList("Old", ()))
+    dialog = VocabularyDialog(stores.vocabulary, profiles=stores.profiles)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.ask_text = lambda _title, _label: "Medicine"
+    dialog.new_list()
+    assert stores.profiles.get("home").vocab_lists == ("Medicine",)  # sent from now on
+    assert dialog.usage.label.text() == "Used with: home"
+    assert not dialog.usage.use_button.isVisible()
+
+    dialog.reload(select="Old")
+    assert dialog.usage.label.text().startswith("No profile uses this list yet")
+    assert dialog.usage.use_button.text() == "Use with home"
+    dialog.usage.use_button.click()
+    assert stores.profiles.get("home").vocab_lists == ("Medicine", "Old")
+    assert stores.profiles.get("lab").vocab_lists == ()
+    assert dialog.usage.label.text() == "Used with: home"

@@ -195,6 +195,15 @@ def _sentences() -> dict[str, Callable[[], str]]:
         "rec_disk_stuck": lambda: translate(
             "ErrorText",
             "The recording could not be finished in time: writing to the disk is stuck."),
+        # global keys
+        "hotkeys_wayland": lambda: translate(
+            "ErrorText",
+            "This is a Wayland session, where applications cannot listen for keys globally, "
+            "so the keys set here cannot work. Add a shortcut in your desktop's own keyboard "
+            "settings that runs the command: desktop-asr --toggle-recording"),
+        "hotkeys_no_display": lambda: translate(
+            "ErrorText",
+            "No graphical display was found, so global keys cannot work."),
         # the history
         "disk_full": lambda: translate(
             "ErrorText", "The disk is full: {path} cannot be written."),
