@@ -139,9 +139,11 @@ class DesktopApp(QObject):
                 "Recording {0}").format(moment.strftime("%Y-%m-%d %H:%M:%S")))
         except (AsrError, OSError) as exc:
             found = []
+            reason = error_words(exc)[0] if isinstance(exc, AsrError) else (
+                exc.strerror or str(exc))
             self.controller.report_error(self.tr(
                 "Recordings interrupted by an unexpected exit could not be looked for: "
-                "{0}").format(exc))
+                "{0}").format(reason), str(exc))
         for lost in (r for r in found if r.problem):
             self.controller.report_error(self.tr(
                 "A recording interrupted by an unexpected exit could not be recovered."),

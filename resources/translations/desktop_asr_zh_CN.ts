@@ -56,8 +56,8 @@
         <translation>密钥已保存在系统密钥环中（{0}）。</translation>
     </message>
     <message>
-        <source>Where the key is is unknown: {0}</source>
-        <translation>无法确定密钥的存放位置：{0}</translation>
+        <source>The system keyring could not be read, so where the key is is unknown.</source>
+        <translation>无法读取系统密钥环，因此不知道密钥保存在哪里。</translation>
     </message>
     <message>
         <source>No key stored (a server without an API key needs none).</source>

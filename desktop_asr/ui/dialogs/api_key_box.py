@@ -182,7 +182,9 @@ class ApiKeyBox(QGroupBox):
             return self.tr("The key is stored in the system keyring ({0}).").format(
                 self.secrets.status().backend)
         if source == "unknown":
-            return self.tr("Where the key is is unknown: {0}").format(self.secrets.last_error)
+            self.status_label.setToolTip(self.secrets.last_error)  # the keyring's own words
+            return self.tr("The system keyring could not be read, so where the key is is "
+                           "unknown.")
         return self.tr("No key stored (a server without an API key needs none).")
 
     # --- actions ------------------------------------------------------------------------
