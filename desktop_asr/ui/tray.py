@@ -228,18 +228,20 @@ class Tray(QObject):
     def _add_recording_actions(self) -> None:
         controller = self._controller
         key = dictation_key(controller)
+        ready = bool(controller.profile_names())  # no server yet: nothing can be sent
         if self._state == "recording":
             self._add_action(self.tr("Stop recording"), controller.toggle_recording)
         elif controller.recording_available:
             self._add_action(
                 self.tr("Dictate into the active app ({0})").format(key) if key
-                else self.tr("Dictate into the active app"), controller.toggle_recording)
+                else self.tr("Dictate into the active app"),
+                controller.toggle_recording).setEnabled(ready)
         else:
             problem = controller.recording_problem
             # The reason is a whole sentence already; it is the item's tooltip.
             action = self._add_disabled(self.tr("Recording unavailable"))
             action.setToolTip(problem)
-        self._add_action(self.tr("Transcribe file..."), self._transcribe_files)
+        self._add_action(self.tr("Transcribe file..."), self._transcribe_files).setEnabled(ready)
 
     def _add_recent_transcripts(self) -> None:
         self.menu.addSeparator()

@@ -218,6 +218,8 @@ def test_profiles_are_a_radio_group_that_switches_the_profile(
 
 def test_no_profiles(tray: Tray, controller: FakeController) -> None:
     controller.profiles, controller.active = [], None
+    assert not find(open_menu(tray), "Transcribe file...").isEnabled()  # no server yet
+    assert not find(open_menu(tray), "Dictate into the active app").isEnabled()
     profile_action, _separator, manage = submenu(tray, "Profile")
     assert profile_action.text() == "No profiles"
     assert not profile_action.isEnabled()
