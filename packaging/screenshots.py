@@ -26,7 +26,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SHOTS = ("welcome", "first-run", "first-run-failed", "window", "tray", "profiles",
-         "vocabulary", "settings")
+         "vocabulary", "settings", "settings-dictation")
 
 
 def main() -> int:
@@ -168,6 +168,9 @@ def take(lang: str, out: Path, suffix: str = "") -> int:
     settings.show()
     pause(800)
     shoot(out / f"{lang}-settings{suffix}.png", settings)
+    settings.tabs.setCurrentIndex(1)  # dictation
+    pause(500)
+    shoot(out / f"{lang}-settings-dictation{suffix}.png", settings)
     settings.hide()
     desktop.quit()
     return 0
