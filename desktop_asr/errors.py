@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Mapping
 
 HIDDEN = "<hidden>"
 # Shorter values would hide ordinary words (a key that short is no secret anyway; the
@@ -56,18 +57,29 @@ def scrub(text: str) -> str:
 class AsrError(Exception):
     """Base of every error the core raises on purpose.
 
-    ``str(error)`` is a complete sentence a user can act on; ``details`` holds what a
-    "Details" expander may show (the server's raw answer, the original exception). Both
-    are scrubbed (see ``scrub``) when set and again when read.
+    ``str(error)`` is a complete English sentence a user can act on (the command line and
+    the logs show it); ``details`` holds what a "Details" expander may show (the server's
+    raw answer, the original exception). Both are scrubbed (see ``scrub``) when set and
+    again when read.
+
+    ``code`` names what went wrong ("server_refused", "not_audio", ...) and ``params`` holds
+    the facts the sentence is made of (``where``, ``name``, ``seconds``...): the UI builds
+    its own sentence from them in the user's language (ui/status/error_text.py). An error
+    without a code is shown by its kind.
     """
 
     retryable = False
+    code = ""
 
-    def __init__(self, message: str, *, details: str = "") -> None:
+    def __init__(self, message: str, *, details: str = "", code: str = "",
+                 params: Mapping[str, object] | None = None) -> None:
         message = scrub(message)
         super().__init__(message)
         self._message = message
         self._details = scrub(details)
+        if code:
+            self.code = code
+        self.params: dict[str, object] = dict(params or {})
 
     @property
     def message(self) -> str:
@@ -104,8 +116,9 @@ class ServerError(AsrError):
     """The server answered with an error. ``status`` is the HTTP status (0 if none)."""
 
     def __init__(self, message: str, *, status: int = 0, server_message: str = "",
-                 details: str = "") -> None:
-        super().__init__(message, details=details)
+                 details: str = "", code: str = "",
+                 params: Mapping[str, object] | None = None) -> None:
+        super().__init__(message, details=details, code=code, params=params)
         self.status = status
         self.server_message = server_message
 
@@ -121,17 +134,25 @@ class ServerTimeoutError(AsrError):
 class AuthenticationError(ServerError):
     """401/403: the API key is missing or wrong."""
 
+    code = "key_rejected"
+
 
 class ModelNotFoundError(ServerError):
+    code = "model_not_found"
+
     def __init__(self, message: str, *, model: str, available: list[str] | None = None,
-                 status: int = 404, server_message: str = "") -> None:
-        super().__init__(message, status=status, server_message=server_message)
+                 status: int = 404, server_message: str = "", where: str = "") -> None:
+        super().__init__(message, status=status, server_message=server_message,
+                         params={"model": model, "available": ", ".join(available or []),
+                                 "where": where})
         self.model = model
         self.available = list(available or [])
 
 
 class AudioTooLongError(ServerError):
     """The server's encoder budget cannot take this much audio in one request."""
+
+    code = "audio_too_long"
 
 
 class RetryableServerError(ServerError):
@@ -140,9 +161,10 @@ class RetryableServerError(ServerError):
     retryable = True
 
     def __init__(self, message: str, *, status: int, server_message: str = "",
-                 retry_after: float | None = None, details: str = "") -> None:
+                 retry_after: float | None = None, details: str = "", code: str = "",
+                 params: Mapping[str, object] | None = None) -> None:
         super().__init__(message, status=status, server_message=server_message,
-                         details=details)
+                         details=details, code=code, params=params)
         self.retry_after = retry_after
 
 
@@ -151,6 +173,8 @@ class BadResponseError(ServerError):
 
 
 class CancelledError(AsrError):
+    code = "cancelled"
+
     def __init__(self, message: str = "Cancelled.") -> None:
         super().__init__(message)
 
@@ -160,8 +184,10 @@ class ConfigFileError(InputError):
     """A settings file cannot be read or parsed; the message names the file and line."""
 
     def __init__(self, message: str, *, path: str = "", line: int = 0,
-                 details: str = "") -> None:
-        super().__init__(message, details=details)
+                 details: str = "", code: str = "",
+                 params: Mapping[str, object] | None = None) -> None:
+        super().__init__(message, details=details, code=code,
+                         params={"path": path, "line": line, **(params or {})})
         self.path = path
         self.line = line
 
@@ -172,3 +198,18 @@ class NotFoundError(InputError):
 
 class KeyringUnavailableError(AsrError):
     """No usable OS keyring: the message says why and what to do instead."""
+
+
+class CodedText(str):
+    """A sentence in English that also carries a code and its facts, for callbacks that
+    take text (the recorder's ``on_error``): the UI shows it in the user's language."""
+
+    code: str
+    params: dict[str, object]
+
+    def __new__(cls, message: str, code: str,
+                params: Mapping[str, object] | None = None) -> CodedText:
+        text = super().__new__(cls, scrub(message))
+        text.code = code
+        text.params = dict(params or {})
+        return text

@@ -4,10 +4,13 @@
         --components=secrets)"; .venv/bin/python packaging/screenshots.py'
 
 Starts its own X display (Xvfb) with a tray host (trayer), a private PulseAudio with a
-virtual microphone, and the project's reference server; fills private stores with a demo
-profile, vocabulary list and history; transcribes two files for real; then captures the
-main window, the transcript of a meeting playing from a clicked segment (searched with
-Ctrl+F), the tray menu, the profile dialog and the vocabulary dialog. Needs the test
+virtual microphone, and the project's reference server; shows the window and the first-run
+dialog as a new user meets them (no server yet; a failed connection test); fills private
+stores with a demo profile, vocabulary list and history; transcribes two files for real
+(and a broken one); then captures the main window, the transcript of a meeting playing
+from a clicked segment (searched with Ctrl+F), the tray menu, and the profile,
+vocabulary and settings dialogs. ``--scale 2`` takes them at 200% (QT_SCALE_FACTOR), named
+NAME@2x.png. Needs the test
 tools (bash tests/run.sh installs them) and imagemagick; run inside a D-Bus session with a
 keyring (as above) so that the profile dialog shows a working keyring.
 """
@@ -23,17 +26,19 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SHOTS = ("window", "transcript", "tray", "profiles", "vocabulary")
+SHOTS = ("welcome", "first-run", "first-run-failed", "window", "transcript", "tray",
+         "profiles", "vocabulary", "settings", "settings-dictation")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "packaging" / "screenshots")
     parser.add_argument("--lang", action="append", help="en, zh_CN (default: both)")
+    parser.add_argument("--scale", type=int, choices=(1, 2), default=1)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        return take(args.child, args.out)
+        return take(args.child, args.out, "" if args.scale == 1 else f"@{args.scale}x")
     sys.path.insert(0, str(REPO))
     from tests.e2e.conftest import VirtualMicrophone, XDisplay
 
@@ -52,9 +57,10 @@ def main() -> int:
             return 1
         for lang in args.lang or ["en", "zh_CN"]:
             env = {**os.environ, **display.env, **microphone.env, "DESKTOP_ASR_LANG": lang,
-                   "SHOTS_SERVER": url, "PYTHONPATH": str(REPO)}
-            subprocess.run([sys.executable, __file__, "--child", lang, "--out", str(args.out)],
-                           env=env, check=True, timeout=180)
+                   "SHOTS_SERVER": url, "PYTHONPATH": str(REPO),
+                   "QT_SCALE_FACTOR": str(args.scale)}
+            subprocess.run([sys.executable, __file__, "--child", lang, "--out", str(args.out),
+                            "--scale", str(args.scale)], env=env, check=True, timeout=240)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -65,7 +71,7 @@ def main() -> int:
     return 0
 
 
-def take(lang: str, out: Path) -> int:
+def take(lang: str, out: Path, suffix: str = "") -> int:
     """In a process of its own per language (the translation is installed at start)."""
     home = Path(tempfile.mkdtemp(prefix="shots-"))
     os.environ.update(XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"),
@@ -78,13 +84,11 @@ def take(lang: str, out: Path) -> int:
     app = QApplication(["desktop-asr"])
     QLocale.setDefault(QLocale(lang))
     ui_app.install_translators(app, lang)
-    fill_stores(os.environ["SHOTS_SERVER"], home, lang)
 
     from desktop_asr.ui.desktop import DesktopApp, default_services
 
     services, problems = default_services()
     desktop = DesktopApp(app, services, problems=problems)
-    desktop.start()
     window = desktop.window
     window.resize(1100, 640)
     window.move(40, 60)
@@ -94,41 +98,82 @@ def take(lang: str, out: Path) -> int:
         QTimer.singleShot(ms, loop.quit)
         loop.exec()
 
+    # As a new user meets it: no server yet, then the first-run dialog.
+    window.show()
+    pause(600)
+    shoot(out / f"{lang}-welcome{suffix}.png", window)
+    from desktop_asr.ui.dialogs.first_run_dialog import FirstRunDialog
+
+    stores = desktop.controller.stores
+    welcome = FirstRunDialog(stores.profiles, stores.secrets, window)
+    welcome.show()
+    pause(600)
+    shoot(out / f"{lang}-first-run{suffix}.png", welcome)
+    welcome.server_edit.setText("http://127.0.0.1:9")  # nothing listens there
+    welcome.tester.start()
+    deadline = time.monotonic() + 20
+    while welcome.tester.running and time.monotonic() < deadline:
+        pause(100)
+    pause(300)
+    shoot(out / f"{lang}-first-run-failed{suffix}.png", welcome)
+    welcome.hide()
+
+    fill_stores(os.environ["SHOTS_SERVER"], home, lang)
+    desktop.controller.storesChanged.emit()
+    desktop.start()
     files = make_audio(home, lang)
-    desktop.controller.transcribe_paths([str(f) for f in files])
+    broken = home / ("recording-broken.mp3")
+    broken.write_bytes(b"not audio" * 50)
+    desktop.controller.transcribe_paths([str(f) for f in [*files, broken]])
     deadline = time.monotonic() + 60
     while desktop.controller.queue.active_count() and time.monotonic() < deadline:
         pause(100)
     pause(800)
     window.raise_()
     pause(300)
-    shoot(out / f"{lang}-window.png", window)
-    shoot_transcript(desktop, home, lang, out / f"{lang}-transcript.png", pause)
+    shoot(out / f"{lang}-window{suffix}.png", window)
+    shoot_transcript(desktop, home, lang, out / f"{lang}-transcript{suffix}.png", pause)
 
     menu = desktop.tray.menu
     desktop.tray.rebuild_menu()
     geometry = desktop.tray.icon.geometry()
     menu.popup(QPoint(geometry.right() - menu.sizeHint().width(), geometry.bottom() + 2))
     pause(600)
-    screen_shot(out / f"{lang}-tray.png",
-                crop=(1280 - menu.sizeHint().width() - 40, 0, menu.sizeHint().width() + 40,
-                      menu.sizeHint().height() + 60))
+    screen = app.primaryScreen().geometry()
+    scale = float(os.environ.get("QT_SCALE_FACTOR") or 1)
+    width, height = int(menu.sizeHint().width() * scale), int(menu.sizeHint().height() * scale)
+    screen_shot(out / f"{lang}-tray{suffix}.png",
+                crop=(int(screen.width() * scale) - width - 40, 0, width + 40, height + 60))
     menu.hide()
 
     from desktop_asr.ui.dialogs.profile_dialog import ProfileDialog
     from desktop_asr.ui.dialogs.vocabulary_dialog import VocabularyDialog
 
-    stores = desktop.controller.stores
     profiles = ProfileDialog(stores.profiles, stores.secrets, stores.vocabulary, window)
     profiles.show()
     pause(800)
-    shoot(out / f"{lang}-profiles.png", profiles)
+    shoot(out / f"{lang}-profiles{suffix}.png", profiles)
     profiles.hide()
-    vocabulary = VocabularyDialog(stores.vocabulary, window)
+    vocabulary = VocabularyDialog(stores.vocabulary, window, profiles=stores.profiles)
     vocabulary.show()
     pause(800)
-    shoot(out / f"{lang}-vocabulary.png", vocabulary)
+    shoot(out / f"{lang}-vocabulary{suffix}.png", vocabulary)
     vocabulary.hide()
+
+    from desktop_asr.ui.dialogs.settings_dialog import SettingsDialog
+
+    settings = SettingsDialog(services.settings, desktop.controller.history, lambda: [],
+                              parent=window,
+                              recording_problem=desktop.controller.recording_problem
+                              if services.recording_problem else "",
+                              plan=desktop.tools.plan)
+    settings.show()
+    pause(800)
+    shoot(out / f"{lang}-settings{suffix}.png", settings)
+    settings.tabs.setCurrentIndex(1)  # dictation
+    pause(500)
+    shoot(out / f"{lang}-settings-dictation{suffix}.png", settings)
+    settings.hide()
     desktop.quit()
     return 0
 

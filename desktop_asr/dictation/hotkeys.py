@@ -31,7 +31,7 @@ from typing import Any
 
 from desktop_asr.dictation.hotkey_matcher import HotkeyEvent, HotkeyMatcher, key_name
 from desktop_asr.dictation.keys import KeyCombination, check_hotkeys
-from desktop_asr.errors import AsrError
+from desktop_asr.errors import AsrError, CodedText
 
 log = logging.getLogger(__name__)
 
@@ -280,7 +280,7 @@ def hotkey_problem(environ: Mapping[str, str], platform: str = sys.platform) -> 
         return ""
     session = environ.get("XDG_SESSION_TYPE", "").strip().lower()
     if session == "wayland" or (environ.get("WAYLAND_DISPLAY") and not environ.get("DISPLAY")):
-        return WAYLAND_PROBLEM
+        return CodedText(WAYLAND_PROBLEM, "hotkeys_wayland")
     if not environ.get("DISPLAY"):
-        return NO_DISPLAY_PROBLEM
+        return CodedText(NO_DISPLAY_PROBLEM, "hotkeys_no_display")
     return ""

@@ -193,6 +193,8 @@ class HotkeyError(AsrError, ValueError):
     """A combination that cannot be used. ``str()`` is the reason in words; ``code`` and
     ``values`` let a UI translate it (``MESSAGES[code]`` is the English template)."""
 
+    code: KeyProblem  # type: ignore[assignment]  # its own codes, translated by the UI
+
     def __init__(self, code: KeyProblem, role: Role | None = None, **values: str) -> None:
         super().__init__(MESSAGES[code].format(**values))
         self.code = code

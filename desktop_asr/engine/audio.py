@@ -36,26 +36,31 @@ class MediaInfo:
 
 def _open(path: Path) -> av.container.InputContainer:
     if not path.exists():
-        raise InputError(f"{path} does not exist.")
+        raise InputError(f"{path} does not exist.", code="file_missing",
+                         params={"path": str(path)})
     if path.is_dir():
-        raise InputError(f"{path} is a folder, not a file.")
+        raise InputError(f"{path} is a folder, not a file.", code="file_is_folder",
+                         params={"path": str(path)})
     if path.stat().st_size == 0:
-        raise UnsupportedMediaError(f"{path.name} is empty (0 bytes).")
+        raise UnsupportedMediaError(f"{path.name} is empty (0 bytes).", code="file_empty",
+                                    params={"name": path.name})
     try:
         return av.open(str(path), mode="r", metadata_errors="ignore")
     except PermissionError:
-        raise InputError(f"No permission to read {path}.") from None
+        raise InputError(f"No permission to read {path}.", code="file_no_permission",
+                         params={"path": str(path)}) from None
     except (av.error.FFmpegError, OSError, UnicodeDecodeError, ValueError) as exc:
         raise UnsupportedMediaError(
             f"{path.name} is not an audio or video file, or it is corrupt.",
-            details=str(exc),
+            details=str(exc), code="not_audio", params={"name": path.name},
         ) from None
 
 
 def _audio_stream(container: av.container.InputContainer, path: Path) -> av.AudioStream:
     if not container.streams.audio:
         container.close()
-        raise UnsupportedMediaError(f"{path.name} has no audio track.")
+        raise UnsupportedMediaError(f"{path.name} has no audio track.", code="no_audio_track",
+                                    params={"name": path.name})
     return container.streams.audio[0]
 
 
@@ -113,13 +118,15 @@ def decode_pcm(path: str | Path, block_seconds: float = 10.0) -> Iterator[Pcm]:
             raise UnsupportedMediaError(
                 f"{p.name} is corrupt: decoding stopped after "
                 f"{(total + pending_len) / SAMPLE_RATE:.1f} s.",
-                details=str(exc),
+                details=str(exc), code="file_corrupt",
+                params={"name": p.name, "seconds": (total + pending_len) / SAMPLE_RATE},
             ) from None
         if pending_len:
             total += pending_len
             yield np.concatenate(pending)
         if total == 0:
-            raise UnsupportedMediaError(f"{p.name} holds no audio (its audio track is empty).")
+            raise UnsupportedMediaError(f"{p.name} holds no audio (its audio track is empty).",
+                                        code="no_audio_track", params={"name": p.name})
 
 
 def _decoded_frames(

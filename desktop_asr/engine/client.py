@@ -349,7 +349,7 @@ class AsrClient:
         return ModelNotFoundError(
             f"Model not found: the server does not serve {clip(model, 200)!r}; available: "
             f"{listed_models(available)}.", model=model, available=available, status=exc.status,
-            server_message=exc.server_message,
+            server_message=exc.server_message, where=self.config.host_port,
         )
 
     # --- retries -----------------------------------------------------------------------

@@ -89,18 +89,21 @@ async def check_connection(
     try:
         base_url = normalize_base_url(config.base_url)
     except ValueError as exc:
-        raise InputError(f"The server address is not usable: {exc}") from None
+        raise InputError(f"The server address is not usable: {exc}", code="bad_address",
+                         params={"reason": str(exc)}) from None
     config = check_config(replace(config, base_url=base_url))
     async with client_factory(config) as client:
         models = await client.list_models()
         if not models:
             raise ServerError(f"The server at {config.host_port} serves no models (its model "
-                              "list is empty); is the model still loading?")
+                              "list is empty); is the model still loading?",
+                              code="server_no_models", params={"where": config.host_port})
         chosen = model or models[0]
         if chosen not in models:
             raise ModelNotFoundError(
                 f"Model not found: the server does not serve {chosen!r}; available: "
-                f"{listed_models(models)}.", model=chosen, available=models)
+                f"{listed_models(models)}.", model=chosen, available=models,
+                where=config.host_port)
         tone = tone_flac()
         started = time.perf_counter()
         reply = await _send_tone(client, tone, chosen, api_style, forced)

@@ -22,34 +22,39 @@ def describe_http_error(exc: httpx.HTTPError, where: str, connect_timeout: float
     if isinstance(exc, httpx.ConnectTimeout):
         return ServerUnreachableError(
             f"Server unreachable at {where}: no answer within {connect_timeout:g} s.",
-            details=text)
+            details=text, code="server_no_answer",
+            params={"where": where, "seconds": connect_timeout})
     if isinstance(exc, httpx.TimeoutException):
         return ServerTimeoutError(
             f"The server at {where} took too long to answer{_read_timeout(exc)}.",
-            details=text)
+            details=text, code="server_timeout", params={"where": where})
     if isinstance(exc, httpx.ConnectError):
         causes = exception_chain(exc)
         low = " ".join([text, *(str(c) for c in causes)]).lower()
         if "certificate" in low or "ssl" in low or "tls" in low:
-            return ServerError(f"TLS failed with {where}: {_tls_reason(low)}", details=text)
+            return ServerError(f"TLS failed with {where}: {_tls_reason(low)}", details=text,
+                               code=_tls_code(low), params={"where": where})
         if any(isinstance(c, socket.gaierror) for c in causes) or (
             "name or service not known" in low or "name resolution" in low
         ):
             error: AsrError = ServerUnreachableError(
                 f"Server unreachable at {where}: the host name cannot be resolved.",
-                details=text)
+                details=text, code="server_unknown_host", params={"where": where})
             error.retryable = False  # a wrong name does not get right by waiting
             return error
         if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in low:
             return ServerUnreachableError(
                 f"Server unreachable at {where}: connection refused (is the server "
-                "running on that port?).", details=text)
-        return ServerUnreachableError(f"Server unreachable at {where}: {text}.", details=text)
+                "running on that port?).", details=text, code="server_refused",
+                params={"where": where})
+        return ServerUnreachableError(f"Server unreachable at {where}: {text}.", details=text,
+                                      code="server_unreachable", params={"where": where})
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
         return ServerUnreachableError(
             f"The connection to {where} broke off before the reply was complete.",
-            details=text)
-    return ServerError(f"Talking to {where} failed: {text}.", details=text)
+            details=text, code="server_broke_off", params={"where": where})
+    return ServerError(f"Talking to {where} failed: {text}.", details=text,
+                       code="server_unreachable", params={"where": where})
 
 
 def deadline_error(where: str, seconds: float, idle_seconds: float) -> ServerTimeoutError:
@@ -58,10 +63,12 @@ def deadline_error(where: str, seconds: float, idle_seconds: float) -> ServerTim
     bytes, a text that never ends) would only do it again (not retried)."""
     if idle_seconds >= seconds / 2:
         return ServerTimeoutError(
-            f"The server at {where} took too long to answer (no reply within {seconds:g} s).")
+            f"The server at {where} took too long to answer (no reply within {seconds:g} s).",
+            code="server_timeout", params={"where": where, "seconds": seconds})
     error = ServerTimeoutError(
         f"The server at {where} kept the connection busy but sent no complete reply within "
-        f"{seconds:g} s (keep-alive messages or a trickle of bytes that never ends).")
+        f"{seconds:g} s (keep-alive messages or a trickle of bytes that never ends).",
+        code="server_timeout", params={"where": where, "seconds": seconds})
     error.retryable = False
     return error
 
@@ -75,7 +82,8 @@ def named(error: AsrError, where: str) -> AsrError:
         return error
     return BadResponseError(f"The server at {where} " + error.message[len(head):],
                             status=error.status, server_message=error.server_message,
-                            details=error.details)
+                            details=error.details, code=error.code,
+                            params={**error.params, "where": where})
 
 
 def _read_timeout(exc: httpx.TimeoutException) -> str:
@@ -85,6 +93,13 @@ def _read_timeout(exc: httpx.TimeoutException) -> str:
     except (RuntimeError, KeyError, TypeError):
         return ""
     return f" (no reply within {seconds:g} s)" if isinstance(seconds, (int, float)) else ""
+
+
+def _tls_code(low: str) -> str:
+    """The code of what an SSL error text means (see _tls_reason)."""
+    if "wrong version number" in low or "record layer" in low or "packet length" in low:
+        return "tls_not_tls"
+    return "tls_untrusted"
 
 
 def _tls_reason(low: str) -> str:

@@ -195,7 +195,7 @@ def _json_or_error(status: int, body: bytes, content_type: str) -> Any:
             raise BadResponseError(
                 "The server answered with a web page instead of a transcription"
                 f"{_html_title_suffix(body)}. Is the URL right, or is a proxy in the way?",
-                status=status, details=_preview(body),
+                status=status, details=_preview(body), code="server_web_page",
             ) from None
         raise BadResponseError(
             "The server sent a reply that is not valid JSON (it may have been cut off).",
@@ -289,7 +289,7 @@ def error_from_response(
     if status in (401, 403):
         return AuthenticationError(
             f"{status} unauthorized: the server rejected the API key, check the API key.",
-            status=status, server_message=msg, details=details,
+            status=status, server_message=msg, details=details, params={"status": status},
         )
     if status == 404 and ("does not exist" in msg.lower() or "model" in msg.lower()):
         return ModelNotFoundError(f"Model not found.{said}", model=model, status=status,
@@ -298,26 +298,33 @@ def error_from_response(
         return ServerError(
             "404 not found: nothing answers at this address. Check the server URL "
             f"(it should point at the OpenAI-compatible API).{said}",
-            status=status, server_message=msg, details=details,
+            status=status, server_message=msg, details=details, code="server_wrong_url",
+            params={"said": msg},
         )
     if status == 413 or (status == 400 and _TOO_LONG.search(msg)):
         return AudioTooLongError(f"The server cannot take this much audio at once.{said}",
-                                 status=status, server_message=msg, details=details)
+                                 status=status, server_message=msg, details=details,
+                                 params={"said": msg})
     if status == 429:
         return RetryableServerError(f"429 too many requests: the server is busy.{said}",
                                     status=status, server_message=msg,
-                                    retry_after=retry_after, details=details)
+                                    retry_after=retry_after, details=details,
+                                    code="server_busy", params={"said": msg})
     if status in RETRYABLE_STATUSES:
         return RetryableServerError(
             f"{status} {_REASONS.get(status, 'error')}: the server or a proxy in front of it "
             f"is unavailable.{said}",
             status=status, server_message=msg, retry_after=retry_after, details=details,
+            code="server_unavailable", params={"status": status, "said": msg},
         )
     if 400 <= status < 500:
         return ServerError(f"{status}: the server refused the request.{said}",
-                           status=status, server_message=msg, details=details)
+                           status=status, server_message=msg, details=details,
+                           code="server_refused_request",
+                           params={"status": status, "said": msg})
     return ServerError(f"{status}: the server failed.{said}", status=status,
-                       server_message=msg, details=details)
+                       server_message=msg, details=details, code="server_failed",
+                       params={"status": status, "said": msg})
 
 
 _REASONS = {502: "bad gateway", 503: "service unavailable", 504: "gateway timeout"}

@@ -13,6 +13,7 @@ called on that thread.
 
 from __future__ import annotations
 
+import errno
 import logging
 import queue
 import threading
@@ -24,6 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from desktop_asr.errors import CodedText
 from desktop_asr.recording.devices import InputDevice, RecordingError
 from desktop_asr.recording.level import LevelMeter
 from desktop_asr.recording.resample import BlockResampler
@@ -57,10 +59,11 @@ def open_error(device: InputDevice, exc: Exception) -> RecordingError:
         return RecordingError(
             f"The microphone “{device.name}” is busy or unavailable: another application "
             "may be using it, or it was unplugged.",
-            details=details,
+            details=details, code="rec_device_busy", params={"device": device.name},
         )
     return RecordingError(
-        f"The microphone “{device.name}” could not be opened for recording.", details=details
+        f"The microphone “{device.name}” could not be opened for recording.", details=details,
+        code="rec_cannot_open", params={"device": device.name},
     )
 
 
@@ -186,7 +189,8 @@ class Capture:
         self._queue.put(marker)
         if not marker.done.wait(timeout):
             raise RecordingError(
-                "The recording could not be finished in time: writing to the disk is stuck."
+                "The recording could not be finished in time: writing to the disk is stuck.",
+                code="rec_disk_stuck",
             )
 
     # --- the consumer thread -----------------------------------------------------------------
@@ -246,10 +250,11 @@ class Capture:
             writer.write(block)
         except OSError as exc:
             self._writer = None  # stop writing; what is on disk stays valid
-            self._fail(
+            self._fail(CodedText(
                 f"Writing the recording to {writer.path} failed: {exc.strerror or exc}. "
                 "What was recorded until then is kept.",
-            )
+                "rec_disk_full" if exc.errno == errno.ENOSPC else "rec_write_failed",
+                {"path": str(writer.path), "reason": exc.strerror or str(exc)}))
 
     def _finish_file(self) -> None:
         if self._resampler is not None:
@@ -266,20 +271,22 @@ class Capture:
             return
         silent_for = self._clock() - self._last_block
         if not self._got_audio and silent_for > max(self._stall_seconds, FIRST_BLOCK_SECONDS):
-            self._fail(
+            self._fail(CodedText(
                 f"The microphone “{self.device.name}” sends no audio: another application "
-                "may be using it, or it is not working."
-            )
+                "may be using it, or it is not working.",
+                "rec_no_audio", {"device": self.device.name}))
         elif self._got_audio and silent_for > self._stall_seconds:
             self._fail(self._died_message("stopped sending audio"))
 
     def _died_message(self, what: str = "stopped working") -> str:
+        params = {"device": self.device.name}
         if self._writer is not None:
-            return (
+            return CodedText(
                 f"The recording stopped: the microphone “{self.device.name}” {what} "
-                "(was it unplugged?). What was recorded until then is kept."
-            )
-        return f"The microphone “{self.device.name}” {what} (was it unplugged?)."
+                "(was it unplugged?). What was recorded until then is kept.",
+                "rec_device_died_kept", params)
+        return CodedText(f"The microphone “{self.device.name}” {what} (was it unplugged?).",
+                         "rec_device_died", params)
 
     def _fail(self, message: str) -> None:
         if self._failed:

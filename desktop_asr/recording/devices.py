@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from desktop_asr.errors import AsrError
+from desktop_asr.errors import AsrError, CodedText
 
 FILES_STILL_WORK = "Transcribing files still works."
 
@@ -49,19 +49,19 @@ def import_sounddevice(importer: Importer | None = None) -> ModuleType:
         raise RecordingError(
             "Recording is unavailable: the PortAudio library is missing "
             "(on Debian/Ubuntu: apt install libportaudio2). " + FILES_STILL_WORK,
-            details=str(exc),
+            details=str(exc), code="rec_no_portaudio",
         ) from exc
     except ImportError as exc:
         raise RecordingError(
             "Recording is unavailable: the sounddevice package is not installed. "
             + FILES_STILL_WORK,
-            details=str(exc),
+            details=str(exc), code="rec_no_sounddevice",
         ) from exc
     except Exception as exc:  # PortAudioError from Pa_Initialize, raised while importing
         raise RecordingError(
             "Recording is unavailable: the audio system (PortAudio) could not be started. "
             + FILES_STILL_WORK,
-            details=f"{type(exc).__name__}: {exc}",
+            details=f"{type(exc).__name__}: {exc}", code="rec_audio_system",
         ) from exc
 
 
@@ -94,7 +94,7 @@ def _all_inputs(sd: Any, default_index: int) -> list[InputDevice]:
         raise RecordingError(
             "Recording is unavailable: the list of input devices could not be read. "
             + FILES_STILL_WORK,
-            details=f"{type(exc).__name__}: {exc}",
+            details=f"{type(exc).__name__}: {exc}", code="rec_audio_system",
         ) from exc
     apis = _hostapi_names(sd)
     found = []
@@ -160,10 +160,10 @@ def recording_problem(sd: Any = None, *, importer: Importer | None = None) -> st
     try:
         devices = list_input_devices(_module(sd, importer))
     except RecordingError as exc:
-        return str(exc)
+        return CodedText(str(exc), exc.code, exc.params)
     if not devices:
-        return (
+        return CodedText(
             "Recording is unavailable: no microphone or other input device was found. "
-            + FILES_STILL_WORK
+            + FILES_STILL_WORK, "rec_no_device"
         )
     return ""

@@ -146,20 +146,22 @@ class Recorder:
             if found is None:
                 raise RecordingError(
                     "Recording is unavailable: no microphone or other input device was "
-                    "found. " + FILES_STILL_WORK
+                    "found. " + FILES_STILL_WORK, code="rec_no_device"
                 )
             return found
         devices = list_input_devices(sd)
         if isinstance(device, int):
             match = next((d for d in devices if d.index == device), None)
             if match is None:
-                raise RecordingError(f"There is no input device number {device}.")
+                raise RecordingError(f"There is no input device number {device}.",
+                                     code="rec_device_missing", params={"device": device})
             return match
         match = find_device(device, sd)
         if match is None:
             raise RecordingError(
                 f"The microphone “{device}” was not found: it may be unplugged. Plug it in, "
-                "or choose another input device in the settings."
+                "or choose another input device in the settings.",
+                code="rec_device_missing", params={"device": device},
             )
         return match
 

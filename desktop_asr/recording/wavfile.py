@@ -10,6 +10,7 @@ most that much). If the process is killed anyway (between a write and the size p
 
 from __future__ import annotations
 
+import errno
 import os
 import struct
 import time
@@ -68,6 +69,8 @@ class WavWriter:
                 f"The recording file {self.path} could not be created: "
                 f"{exc.strerror or exc}.",
                 details=str(exc),
+                code="rec_disk_full" if exc.errno == errno.ENOSPC else "rec_cannot_create",
+                params={"path": str(self.path), "reason": exc.strerror or str(exc)},
             ) from exc
 
     @property

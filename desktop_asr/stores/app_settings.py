@@ -60,7 +60,7 @@ class AppSettings:
     dictation_output: str = "paste"  # "paste" | "type" (key by key) | "clipboard" (only)
     dictation_ending: str = "none"  # "none" | "space" | "newline" after the text
     auto_stop_silence: float | None = None  # stop after this many seconds of silence
-    show_indicator: bool = False  # a small always-on-top window while recording
+    show_indicator: bool = True  # a small always-on-top window while recording
     play_sounds: bool = False  # a short sound when recording starts and stops
     last_save_dir: str | None = None  # where the transcript was last saved (one-click saves)
     last_save_format: str = "text"  # the format last saved, offered first by "Save as"

@@ -159,10 +159,11 @@ class ProfileStore:
             return index
         if not doc.profiles:
             raise NotFoundError("No profiles yet: add one with "
-                                "desktop-asr profile add NAME --server URL.")
+                                "desktop-asr profile add NAME --server URL.", code="no_server")
         names = [p.name for p in doc.profiles]
         hint = next((f" Did you mean {n!r}?" for n in names if n.lower() == name.lower()), "")
-        raise NotFoundError(f"No profile named {name!r}.{hint} Profiles: {', '.join(names)}.")
+        raise NotFoundError(f"No profile named {name!r}.{hint} Profiles: {', '.join(names)}.",
+                            code="profile_missing", params={"name": name})
 
     @staticmethod
     def _check_free(doc: _Document, name: str, allow: str | None = None) -> None:

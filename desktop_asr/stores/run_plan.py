@@ -70,6 +70,8 @@ class RunPlan:
 class NoServerError(InputError):
     """Neither a profile nor a server was given, and there is no default profile."""
 
+    code = "no_server"
+
 
 NO_SERVER = ("No server given and no default profile: use --server URL, or add a profile "
              "with: desktop-asr profile add NAME --server URL")

@@ -47,6 +47,9 @@ class KeyringStatus:
     available: bool
     backend: str  # the backend's display name, e.g. "SecretService Keyring"
     problem: str = ""  # what is wrong, one sentence ("" when available)
+    # what is wrong as a code: "keyring_none" (no keyring), "keyring_broken" (``why``)
+    code: str = ""
+    why: str = ""
 
     @property
     def reason(self) -> str:
@@ -88,20 +91,20 @@ class SecretStore:
             " (no Secret Service on D-Bus)" if sys.platform.startswith("linux") else "")
         if isinstance(backend, fail.Keyring) or (
                 isinstance(backend, chainer.ChainerBackend) and not backend.backends):
-            return KeyringStatus(False, name, f"{none_here}.")
+            return KeyringStatus(False, name, f"{none_here}.", "keyring_none")
         try:
             priority = float(backend.priority)
         except Exception as exc:  # a backend says it is unusable by raising here
             return KeyringStatus(False, name, f"The keyring {name} cannot be used: "
-                                              f"{_words(exc)}.")
+                                              f"{_words(exc)}.", "keyring_broken", _words(exc))
         if priority <= 0:
             return KeyringStatus(False, name, f"No system keyring is available: the keyring "
-                                              f"{name} does not store passwords.")
+                                              f"{name} does not store passwords.", "keyring_none")
         try:
             backend.get_password(SERVICE, _PROBE_USER)
         except Exception as exc:  # D-Bus gone, collection locked, ...: all mean "not now"
             return KeyringStatus(False, name, f"The system keyring ({name}) cannot be used: "
-                                              f"{_words(exc)}.")
+                                              f"{_words(exc)}.", "keyring_broken", _words(exc))
         return KeyringStatus(True, name)
 
     # --- keys -------------------------------------------------------------------------
@@ -133,13 +136,18 @@ class SecretStore:
         status = self.status()
         if not status.available:
             self.last_error = status.problem
-            raise KeyringUnavailableError(status.reason)
+            raise KeyringUnavailableError(status.reason, code=status.code,
+                                          params={"backend": status.backend,
+                                                  "reason": status.why})
         try:
             self.backend.set_password(SERVICE, keyring_username(profile_name), key)
         except Exception as exc:
             self.last_error = (f"The system keyring ({status.backend}) could not store the "
                                f"API key: {_words(exc)}.")
-            raise KeyringUnavailableError(f"{self.last_error} {_INSTEAD}") from None
+            raise KeyringUnavailableError(f"{self.last_error} {_INSTEAD}",
+                                          code="keyring_cannot_store",
+                                          params={"backend": status.backend,
+                                                  "reason": _words(exc)}) from None
         self._session.pop(profile_name, None)  # one place for the key
 
     def keep_for_session(self, profile_name: str, key: str) -> None:
@@ -161,7 +169,8 @@ class SecretStore:
         except Exception as exc:
             raise KeyringUnavailableError(
                 f"The system keyring ({status.backend}) could not delete the API key of "
-                f"the profile {profile_name!r}: {_words(exc)}.") from None
+                f"the profile {profile_name!r}: {_words(exc)}.", code="keyring_cannot_delete",
+                params={"backend": status.backend, "reason": _words(exc)}) from None
         return True
 
     def forget_leftover(self, profile_name: str) -> None:
@@ -197,14 +206,16 @@ class SecretStore:
             raise KeyringUnavailableError(
                 f"The system keyring ({status.backend}) could not move the API key from "
                 f"{old!r} to {new!r}: {_words(exc)}. The key stays under the old name.",
-            ) from None
+                code="keyring_cannot_move",
+                params={"backend": status.backend, "reason": _words(exc)}) from None
         try:
             self.backend.delete_password(SERVICE, keyring_username(old))
         except Exception as exc:
             raise KeyringUnavailableError(
                 f"The API key was copied to {new!r}, but the system keyring "
                 f"({status.backend}) could not delete the old entry for {old!r}: "
-                f"{_words(exc)}.") from None
+                f"{_words(exc)}.", code="keyring_cannot_move",
+                params={"backend": status.backend, "reason": _words(exc)}) from None
         return True
 
     def source(self, profile_name: str) -> str:
@@ -236,7 +247,8 @@ def resolve_api_key(profile: Profile, secrets: SecretStore,
         value = environ.get(profile.api_key_env, "")
         if not value.strip():
             raise InputError(f"The profile {profile.name!r} reads its API key from "
-                             f"${profile.api_key_env}, which is not set.")
+                             f"${profile.api_key_env}, which is not set.", code="key_env_unset",
+                             params={"profile": profile.name, "variable": profile.api_key_env})
         return clean_api_key(value, f"in ${profile.api_key_env}")
     key = secrets.get(profile.name)
     if key is None:

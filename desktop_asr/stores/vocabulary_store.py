@@ -172,10 +172,10 @@ class VocabularyStore:
                 return vlist
         if not lists:
             raise NotFoundError(f"There is no vocabulary list named {name!r}: there are no "
-                                "lists yet.")
+                                "lists yet.", code="vocab_list_missing", params={"name": name})
         known = ", ".join(repr(v.name) for v in lists)
         raise NotFoundError(f"There is no vocabulary list named {name!r}; the lists are: "
-                            f"{known}.")
+                            f"{known}.", code="vocab_list_missing", params={"name": name})
 
     def _replace(self, lists: list[VocabularyList], changed: VocabularyList) -> None:
         self._save([changed if v.name == changed.name else v for v in lists])

@@ -11,13 +11,15 @@ from typing import Any
 
 from PySide6.QtGui import QGuiApplication
 
+from desktop_asr.engine.client import ServerConfig
 from desktop_asr.errors import AsrError
 from desktop_asr.stores.app_settings import AppSettings
 from desktop_asr.stores.history.entry import HistoryEntry
 from desktop_asr.stores.history.store import HistoryStore
 from desktop_asr.stores.profile_lists import attach_list, default_profile_lists
-from desktop_asr.stores.run_plan import Stores
+from desktop_asr.stores.run_plan import NoServerError, Stores
 from desktop_asr.ui.services import Services
+from desktop_asr.ui.status.error_text import error_words
 from desktop_asr.ui.transcription_queue import QueueItem
 from desktop_asr.ui.widgets.transcript_view import save_transcript
 
@@ -49,7 +51,7 @@ class Actions:
         try:
             return self.stores.profiles.names()
         except AsrError as exc:
-            self.report_error(str(exc), exc.details)
+            self.report_error(*error_words(exc))
             return []
 
     def active_profile(self) -> str | None:
@@ -58,11 +60,20 @@ class Actions:
         except AsrError:
             return None
 
+    def keyless_server(self, profile: str | None) -> tuple[ServerConfig, str | None]:
+        """The profile's server without its API key (the keyring is not asked), and its
+        model: enough to see whether the server answers."""
+        found = (self.stores.profiles.get(profile) if profile is not None
+                 else self.stores.profiles.default())
+        if found is None:
+            raise NoServerError("No server is set up.")
+        return found.server_config(None), found.model
+
     def set_active_profile(self, name: str) -> None:
         try:
             self.stores.profiles.set_default(name)
         except AsrError as exc:
-            self.report_error(str(exc), exc.details)
+            self.report_error(*error_words(exc))
             return
         self.storesChanged.emit()
 
@@ -79,7 +90,7 @@ class Actions:
             if not attach_list(self.stores, name, active):
                 return
         except AsrError as exc:
-            self.report_error(str(exc), exc.details)
+            self.report_error(*error_words(exc))
             return
         self.storesChanged.emit()
 

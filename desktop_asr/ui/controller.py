@@ -18,6 +18,7 @@ from desktop_asr.stores.run_plan import RunPlan, plan_run
 from desktop_asr.ui.actions import Actions, auto_save
 from desktop_asr.ui.recordings import Recordings, RecordingTicker, Take
 from desktop_asr.ui.services import Services
+from desktop_asr.ui.status.error_text import error_words
 from desktop_asr.ui.transcription_queue import DONE, WAITING, QueueItem, TranscriptionQueue
 
 IDLE, RECORDING, TRANSCRIBING, ERROR = "idle", "recording", "transcribing", "error"
@@ -31,6 +32,8 @@ class AppController(QObject, Actions):
     transcriptReady = Signal(object)  # HistoryEntry, or a QueueItem when not in the history
     itemFinished = Signal(object)  # QueueItem (done, failed or cancelled)
     errorRaised = Signal(str, str)  # message in words, details
+    noticeRaised = Signal(str)  # something to know, not an error ("Nothing heard.")
+    errorCleared = Signal()  # a job succeeded: the last error is stale
     storesChanged = Signal()
     settingsChanged = Signal(object)  # AppSettings
     historyChanged = Signal()  # entries were added outside the queue (dictation)
@@ -56,6 +59,7 @@ class AppController(QObject, Actions):
         self.recordings.watch(services.recorder)
         self.recordings.failed.connect(self._recorder_failed)
         self._take: Take | None = None  # the Record button's recording
+        self._error_mark = -1  # the newest queue item when the last error was said
         self._closed = False
         self._state = IDLE
         self._batch_total = 0
@@ -82,7 +86,7 @@ class AppController(QObject, Actions):
     def recording_problem(self) -> str:
         if self.services.recorder is None and not self.services.recording_problem:
             return self.tr("Recording is unavailable on this system.")
-        return self.services.recording_problem
+        return error_words(self.services.recording_problem)[0]
 
     @property
     def is_recording(self) -> bool:
@@ -105,12 +109,17 @@ class AppController(QObject, Actions):
 
     def report_error(self, message: str, details: str = "") -> None:
         self.error_message = message
+        self._error_mark = self._newest_item()  # a job queued later clears it
         self.errorRaised.emit(message, details)
         self._update_state()
 
     def clear_error(self) -> None:
         self.error_message = ""
+        self.errorCleared.emit()
         self._update_state()
+
+    def report_notice(self, message: str) -> None:
+        self.noticeRaised.emit(message)
 
     # --- settings ----------------------------------------------------------------------------
     def _load_settings(self) -> AppSettings:
@@ -118,7 +127,7 @@ class AppController(QObject, Actions):
             return self.services.settings.load()
         except AsrError as exc:
             # The user's file is kept as it is; defaults are used for this session.
-            message, details = str(exc), exc.details
+            message, details = error_words(exc)
             QTimer.singleShot(0, lambda: self.report_error(message, details))
             return AppSettings()
 
@@ -126,7 +135,7 @@ class AppController(QObject, Actions):
         try:
             self.services.settings.save(settings)
         except AsrError as exc:
-            self.report_error(str(exc), exc.details)
+            self.report_error(*error_words(exc))
             return
         self._settings = settings
         self.settingsChanged.emit(settings)
@@ -168,7 +177,7 @@ class AppController(QObject, Actions):
             recorder.start(take.path, self._settings.input_device)
         except AsrError as exc:
             self.recordings.discard(take)
-            self.report_error(str(exc), exc.details)
+            self.report_error(*error_words(exc))
             return
         self._take = take
         self.recording_started()
@@ -199,7 +208,7 @@ class AppController(QObject, Actions):
         try:
             recording = recorder.stop()
         except AsrError as exc:  # the entry stays as it is: the next start recovers it
-            self.report_error(str(exc), exc.details)
+            self.report_error(*error_words(exc))
             self.recording_stopped()
             return
         self.recording_stopped(recording.duration_seconds)
@@ -219,7 +228,7 @@ class AppController(QObject, Actions):
                 history_id = self.history.add_pending(label, "recording", take.profile,
                                                       audio_path=take.path)
             except AsrError as exc:
-                self.report_error(str(exc), exc.details)
+                self.report_error(*error_words(exc))
         self._start_batch(1)
         self.queue.add(str(take.path), kind="recording", label=label, profile=take.profile,
                        audio_path=take.path, history_id=history_id)
@@ -231,6 +240,10 @@ class AppController(QObject, Actions):
         self.report_error(message)
         if self._take is not None and self.is_recording:
             self.stop_recording()
+        self._error_mark = self._newest_item()  # its own recording does not clear it
+
+    def _newest_item(self) -> int:
+        return max((item.id for item in self.queue.items()), default=-1)
 
     def history_changed(self) -> None:
         self.historyChanged.emit()
@@ -251,13 +264,16 @@ class AppController(QObject, Actions):
         try:
             self.services.play_cue(kind)
         except AsrError as exc:
-            self.report_error(str(exc), exc.details)
+            self.report_error(*error_words(exc))
 
     def new_recording_path(self) -> Path | None:
         """A new file to record into; None when it cannot be made (said in words)."""
         return self.recordings.new_path()
 
     # --- transcription -------------------------------------------------------------------------
+    def plan_for(self, profile: str | None) -> RunPlan:
+        return self._plan_for(profile)
+
     def _plan_for(self, profile: str | None) -> RunPlan:
         return plan_run(self.stores, profile_name=profile)
 
@@ -277,7 +293,7 @@ class AppController(QObject, Actions):
         try:
             entry = self.history.get(entry_id)
         except AsrError as exc:
-            self.report_error(str(exc), exc.details)
+            self.report_error(*error_words(exc))
             return
         if entry.source_kind == "recording":
             if entry.audio_path is None or not entry.audio_path.exists():
@@ -300,7 +316,7 @@ class AppController(QObject, Actions):
         try:
             pending = self.history.pending()
         except AsrError as exc:
-            self.report_error(str(exc), exc.details)
+            self.report_error(*error_words(exc))
             return 0
         count = 0
         for entry in pending:
@@ -337,6 +353,8 @@ class AppController(QObject, Actions):
                 self.copy_text(item.transcript.text)
             self._auto_save(item)
             entry = self._entry(item)
+            if self.error_message and item.id > self._error_mark:
+                self.clear_error()  # the next job succeeded: the error is stale
             self.transcriptReady.emit(entry if entry is not None else item)
         elif item.error:
             self.report_error(item.error, item.details)
@@ -354,7 +372,7 @@ class AppController(QObject, Actions):
         try:
             auto_save(item, self._settings)
         except AsrError as exc:
-            self.report_error(str(exc), exc.details)
+            self.report_error(*error_words(exc))
 
     # --- requests to the window -------------------------------------------------------------
     def request_show_window(self) -> None:

@@ -24,10 +24,12 @@ from desktop_asr.ui.main_window import MainWindow
 from desktop_asr.ui.services import Services
 from desktop_asr.ui.session_tools import SessionTools
 from desktop_asr.ui.single_instance import InstanceServer
+from desktop_asr.ui.status.error_text import error_words
 from desktop_asr.ui.text_delivery import TextDelivery
 from desktop_asr.ui.tray import Tray, take_unavailable_notice
 from desktop_asr.ui.widgets.recording_indicator import RecordingIndicator
 
+NOTICE_MS = 3000  # a notice ("Nothing heard.") in the tray
 COMMANDS = ("show", "toggle-recording", "start-recording", "stop-recording", "quit")
 
 
@@ -40,7 +42,7 @@ def default_services() -> tuple[Services, list[tuple[str, str]]]:
         history = HistoryStore()
     except AsrError as exc:
         history = None
-        problems.append((str(exc), exc.details))
+        problems.append(error_words(exc))
     from desktop_asr.recording.devices import recording_problem
     from desktop_asr.recording.recorder import Recorder
 
@@ -98,7 +100,11 @@ class DesktopApp(QObject):
         self.window.profilesRequested.connect(self.open_profiles)
         self.window.vocabularyRequested.connect(self.open_vocabulary)
         self.window.settingsRequested.connect(self.open_settings)
+        self.window.setupRequested.connect(self.open_first_run)
         self.tray.toggleWindowRequested.connect(self.window.toggle_visible)
+        self.tray.manageProfilesRequested.connect(self.open_profiles)
+        self.tray.manageVocabularyRequested.connect(self.open_vocabulary)
+        c.noticeRaised.connect(self._brief_notice)
         if instance is not None:
             instance.commandReceived.connect(self.run_command)
         for message, details in problems or []:
@@ -145,9 +151,11 @@ class DesktopApp(QObject):
                 "Recording {0}").format(moment.strftime("%Y-%m-%d %H:%M:%S")))
         except (AsrError, OSError) as exc:
             found = []
+            reason = error_words(exc)[0] if isinstance(exc, AsrError) else (
+                exc.strerror or str(exc))
             self.controller.report_error(self.tr(
                 "Recordings interrupted by an unexpected exit could not be looked for: "
-                "{0}").format(exc))
+                "{0}").format(reason), str(exc))
         for lost in (r for r in found if r.problem):
             self.controller.report_error(self.tr(
                 "A recording interrupted by an unexpected exit could not be recovered."),
@@ -212,7 +220,9 @@ class DesktopApp(QObject):
     def open_vocabulary(self) -> None:
         from desktop_asr.ui.dialogs.vocabulary_dialog import VocabularyDialog
 
-        dialog = VocabularyDialog(self.controller.stores.vocabulary, parent=self.window)
+        stores = self.controller.stores
+        dialog = VocabularyDialog(stores.vocabulary, parent=self.window,
+                                  profiles=stores.profiles)
         dialog.vocabularyChanged.connect(self.controller.storesChanged)
         dialog.exec()
 
@@ -222,7 +232,8 @@ class DesktopApp(QObject):
         services = self.controller.services
         dialog = SettingsDialog(services.settings, self.controller.history,
                                 devices=_device_names, parent=self.window,
-                                recording_problem=services.recording_problem,
+                                recording_problem=self.controller.recording_problem
+                                if services.recording_problem else "",
                                 hotkey_problem=hotkey_problem(os.environ),
                                 plan=self.tools.plan)
         dialog.settingsChanged.connect(self.controller.apply_settings)
@@ -264,6 +275,10 @@ class DesktopApp(QObject):
         if self.has_tray:
             self.tray.notify(self.tr("Dictation"), text)
         self.window.banner.show_message(text)
+
+    def _brief_notice(self, text: str) -> None:
+        if self.has_tray and not self.window.isVisible():
+            self.tray.notify("desktop-asr", text, NOTICE_MS)
 
     def _notify_if_hidden(self, _result: object) -> None:
         if not Tray.available() or self.window.isVisible():

@@ -26,6 +26,7 @@ from desktop_asr.stores.run_plan import RunPlan, plan_run
 from desktop_asr.text.transcript import Segment, Transcript
 from desktop_asr.ui.controller import AppController
 from desktop_asr.ui.recordings import Take
+from desktop_asr.ui.status.error_text import error_words
 from desktop_asr.ui.workers import run_in_background
 
 FINISH_TIMEOUT = 120.0  # seconds to wait for the last phrase before falling back
@@ -136,7 +137,7 @@ class Dictation(QObject):
         try:
             recorder.arm(settings.input_device)
         except AsrError as exc:
-            self.app.report_error(str(exc), exc.details)
+            self.app.report_error(*error_words(exc))
 
     def shutdown(self) -> None:
         if self.hotkeys is not None:
@@ -203,7 +204,7 @@ class Dictation(QObject):
         try:
             plan = self.plans.take()
         except AsrError as exc:
-            app.report_error(str(exc), exc.details)
+            app.report_error(*error_words(exc))
             return
         auto_stop = (AutoStop(settings.auto_stop_silence)
                      if settings.auto_stop_silence else None)
@@ -221,7 +222,7 @@ class Dictation(QObject):
         except AsrError as exc:
             session.cancel()
             app.recordings.discard(take)
-            app.report_error(str(exc), exc.details)
+            app.report_error(*error_words(exc))
             return
         self.session, self._take = session, take
         self._chinese = self._chinese_of(plan.profile_name)
@@ -245,7 +246,7 @@ class Dictation(QObject):
             recording = recorder.stop()
         except AsrError as exc:  # the entry stays: the next start recovers the file
             session.cancel()
-            self.app.report_error(str(exc), exc.details)
+            self.app.report_error(*error_words(exc))
             self.app.recording_stopped()
             return
         self.app.recording_stopped(recording.duration_seconds)
@@ -272,7 +273,7 @@ class Dictation(QObject):
         try:
             recording = recorder.stop()
         except AsrError as exc:
-            self.app.report_error(str(exc), exc.details)
+            self.app.report_error(*error_words(exc))
             self.app.recording_stopped()
             return
         self.app.recording_stopped(recording.duration_seconds)
@@ -281,13 +282,13 @@ class Dictation(QObject):
     # --- the result -------------------------------------------------------------------------
     def _finished(self, result: DictationResult, take: Take, duration: float) -> None:
         if result.error is not None:
-            self._fall_back(take, str(result.error), result.error.details)
+            self._fall_back(take, *error_words(result.error))
             return
         if result.nothing_heard:
             # Nothing to paste, and never the vocabulary (the context echo on silence);
             # nothing to keep either: the recording and its entry go at once.
             self.app.recordings.discard(take)
-            self.app.report_error(self.tr("Nothing heard."))
+            self.app.report_notice(self.tr("Nothing heard."))
             self.nothingHeard.emit()
             return
         settings = self.app.settings
@@ -298,6 +299,8 @@ class Dictation(QObject):
             self.app.copy_text(text)
             self.app.report_error(self.tr("The text could not be pasted ({0}); it is on "
                                           "the clipboard.").format(exc))
+        else:
+            self.app.clear_error()  # an earlier error is stale now
         self._keep(result, take, duration)
         self.delivered.emit(text)
 

@@ -23,6 +23,7 @@ from desktop_asr.recording.recorder import Recorder
 from desktop_asr.stores.history.store import HistoryStore
 from desktop_asr.stores.paths import new_recording_file
 from desktop_asr.text.transcript import Transcript
+from desktop_asr.ui.status.error_text import error_words
 
 Report = Callable[[str, str], None]  # message in words, details
 TICK_MS = 100  # how often the elapsed time and level are sent while recording
@@ -51,7 +52,8 @@ class Recordings(QObject):
     def watch(self, recorder: Any) -> None:
         """Hear ``recorder``'s errors (its on_error runs on its writer thread)."""
         if recorder is not None:
-            recorder.on_error = self.failed.emit
+            # In the user's language, said here: a signal carries only plain text.
+            recorder.on_error = lambda message: self.failed.emit(error_words(message)[0])
 
     def new_path(self) -> Path | None:
         """A new file to record into; None when it cannot be made (reported in words)."""
@@ -60,7 +62,7 @@ class Recordings(QObject):
                 return self.history.new_recording_path(".wav")
             return new_recording_file()
         except AsrError as exc:
-            self._report(str(exc), exc.details)
+            self._report(*error_words(exc))
         except OSError as exc:
             self._report(self.tr("A recording file could not be created: {0}.").format(
                 exc.strerror or exc), "")
@@ -77,7 +79,7 @@ class Recordings(QObject):
             try:
                 entry_id = self.history.add_recording(label, profile, path)
             except AsrError as exc:
-                self._report(str(exc), exc.details)
+                self._report(*error_words(exc))
         return Take(path, profile, label, entry_id)
 
     def stopped(self, take: Take, duration: float | None = None) -> None:
@@ -95,7 +97,7 @@ class Recordings(QObject):
             try:
                 self.history.delete(take.entry_id)  # its audio too
             except AsrError as exc:
-                self._report(str(exc), exc.details)
+                self._report(*error_words(exc))
         with contextlib.suppress(OSError):
             take.path.unlink(missing_ok=True)
 
@@ -105,7 +107,7 @@ class Recordings(QObject):
         try:
             self.history.apply_retention()
         except AsrError as exc:
-            self._report(str(exc), exc.details)
+            self._report(*error_words(exc))
 
     def _write(self, take: Take, change: Callable[[HistoryStore, int], None]) -> None:
         if self.history is None or take.entry_id is None:
@@ -113,7 +115,7 @@ class Recordings(QObject):
         try:
             change(self.history, take.entry_id)
         except AsrError as exc:
-            self._report(str(exc), exc.details)
+            self._report(*error_words(exc))
 
 
 class RecordingTicker(QObject):

@@ -31,6 +31,7 @@ from desktop_asr.stores.chunk_progress import ChunkProgressStore
 from desktop_asr.stores.history.store import HistoryStore
 from desktop_asr.stores.run_plan import RunPlan
 from desktop_asr.text.transcript import Transcript
+from desktop_asr.ui.status.error_text import error_words
 
 QUEUED, RUNNING, WAITING, DONE, FAILED, CANCELLED = (
     "queued", "running", "waiting", "done", "failed", "cancelled")
@@ -58,7 +59,9 @@ class QueueItem:
     retry_at: float | None = None  # WAITING: when the next try starts (time.monotonic())
     chunks_done: int = 0  # of this item's requests (chunks), finished
     chunks_total: int | None = None  # None while the file is still being cut
-    started_at: float | None = None  # RUNNING: when this try started (time.monotonic())
+    error_code: str = ""  # what went wrong (AsrError.code): some errors no retry can mend
+    finished_at: float | None = None  # DONE: when (time.monotonic()), for "Done in 4 s"
+    started_at: float | None = None  # RUNNING: when the first try started (monotonic)
 
     @property
     def finished(self) -> bool:
@@ -215,8 +218,8 @@ class TranscriptionQueue(QObject):
         if item.finished:
             return
         item = replace(item, status=RUNNING, error="", details="", retry_at=None,
-                       attempts=item.attempts + 1,  # the progress reached is kept
-                       started_at=time.monotonic())
+                       attempts=item.attempts + 1, error_code="",
+                       started_at=item.started_at or time.monotonic())  # progress is kept
         self._set(item)
         try:
             plan = self._plan_for(item.profile)
@@ -249,7 +252,8 @@ class TranscriptionQueue(QObject):
                 self._history.apply_retention()
             except AsrError as exc:
                 item = replace(item, details=str(exc))
-        item = replace(item, status=DONE, progress=1.0, transcript=transcript)
+        item = replace(item, status=DONE, progress=1.0, transcript=transcript,
+                       finished_at=time.monotonic())
         self._forget_chunks(item)
         self._set(item)
         self.itemFinished.emit(item)
@@ -293,15 +297,17 @@ class TranscriptionQueue(QObject):
         if exc.retryable and item.attempts <= len(self._retry_delays) + 1:
             # The server may be back soon: wait, retry, keep the entry pending.
             delay = self._retry_delays[min(item.attempts, len(self._retry_delays)) - 1]
-            item = replace(item, status=WAITING, error=str(exc), details=exc.details,
-                           retry_at=time.monotonic() + delay)
+            error, details = error_words(exc)
+            item = replace(item, status=WAITING, error=error, details=details,
+                           error_code=exc.code, retry_at=time.monotonic() + delay)
             self._set(item)
             self._schedule_retry(item_id, delay)
             return
         if self._history is not None and item.history_id is not None:
             with contextlib.suppress(AsrError):  # the item shows the failure anyway
-                self._history.mark_failed(item.history_id, str(exc))
-        item = replace(item, status=FAILED, error=str(exc), details=exc.details)
+                self._history.mark_failed(item.history_id, error_words(exc)[0])
+        error, details = error_words(exc)
+        item = replace(item, status=FAILED, error=error, details=details, error_code=exc.code)
         self._forget_chunks(item)
         self._set(item)
         self.itemFinished.emit(item)

@@ -64,6 +64,18 @@ class TrayController(Protocol):
     def request_quit(self) -> None: ...
 
 
+def dictation_key(controller: object) -> str:
+    """The dictation key the settings name ("Ctrl+Alt+D"), or "" when there is none."""
+    settings = getattr(controller, "settings", None)
+    return str(getattr(settings, "dictation_toggle", "") or "")
+
+
+def source_name(source: str) -> str:
+    """A file's name, or a link as it is."""
+    return source if "://" in source else (source.replace("\\", "/").rsplit("/", 1)[-1]
+                                           or source)
+
+
 def format_elapsed(seconds: float) -> str:
     """0:07, 12:34, 1:02:03."""
     total = max(0, int(seconds))
@@ -118,6 +130,8 @@ class Tray(QObject):
     for files to transcribe (default: a file dialog); tests pass a function."""
 
     toggleWindowRequested = Signal()
+    manageProfilesRequested = Signal()
+    manageVocabularyRequested = Signal()
 
     def __init__(self, controller: TrayController,
                  choose_files: Callable[[], list[str]] = choose_media_files,
@@ -213,16 +227,21 @@ class Tray(QObject):
 
     def _add_recording_actions(self) -> None:
         controller = self._controller
+        key = dictation_key(controller)
+        ready = bool(controller.profile_names())  # no server yet: nothing can be sent
         if self._state == "recording":
             self._add_action(self.tr("Stop recording"), controller.toggle_recording)
         elif controller.recording_available:
-            self._add_action(self.tr("Start recording"), controller.toggle_recording)
+            self._add_action(
+                self.tr("Dictate into the active app ({0})").format(key) if key
+                else self.tr("Dictate into the active app"),
+                controller.toggle_recording).setEnabled(ready)
         else:
             problem = controller.recording_problem
             # The reason is a whole sentence already; it is the item's tooltip.
             action = self._add_disabled(self.tr("Recording unavailable"))
             action.setToolTip(problem)
-        self._add_action(self.tr("Transcribe file..."), self._transcribe_files)
+        self._add_action(self.tr("Transcribe file..."), self._transcribe_files).setEnabled(ready)
 
     def _add_recent_transcripts(self) -> None:
         self.menu.addSeparator()
@@ -235,8 +254,9 @@ class Tray(QObject):
             if not text.strip():
                 self._add_disabled(self.tr("(no speech)"))
                 continue
-            action = self._add_action(menu_label(elide(text, LABEL_CHARS)),
-                                      partial(self._copy, text))
+            when = entry.created_at.astimezone().strftime("%H:%M")
+            label = f"{when} · {elide(source_name(entry.source), 24)} · {elide(text, 40)}"
+            action = self._add_action(menu_label(label), partial(self._copy, text))
             action.setToolTip(elide(text, 300))
 
     def _add_profile_menu(self) -> None:
@@ -244,7 +264,6 @@ class Tray(QObject):
         names = self._controller.profile_names()
         if not names:
             self._add_disabled(self.tr("No profiles"), submenu)
-            return
         active = self._controller.active_profile()
         group = QActionGroup(submenu)
         group.setExclusive(True)
@@ -255,16 +274,17 @@ class Tray(QObject):
             action.setCheckable(True)
             action.setChecked(name == active)
             group.addAction(action)
+        submenu.addSeparator()
+        self._add_action(self.tr("Manage…"), self.manageProfilesRequested.emit, submenu)
 
     def _add_vocabulary_menu(self) -> None:
         submenu = self._add_submenu(self.tr("Vocabulary"))
+        lists = self._controller.vocabulary_lists()
         if self._controller.active_profile() is None:
             self._add_disabled(self.tr("Choose a profile first"), submenu)
-            return
-        lists = self._controller.vocabulary_lists()
-        if not lists:
+            lists = []
+        elif not lists:
             self._add_disabled(self.tr("No lists"), submenu)
-            return
         for name, active in lists:
             action = submenu.addAction(menu_label(name))
             action.setCheckable(True)
@@ -272,6 +292,8 @@ class Tray(QObject):
             # The check state is read from the action: PySide does not pass "checked" on
             # to a functools.partial.
             action.triggered.connect(partial(self._set_list_active, name, action))
+        submenu.addSeparator()
+        self._add_action(self.tr("Manage…"), self.manageVocabularyRequested.emit, submenu)
 
     # --- reactions -----------------------------------------------------------------------
 

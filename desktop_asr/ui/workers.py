@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from desktop_asr.errors import AsrError, CancelledError, scrub
+from desktop_asr.ui.status.error_text import error_words
 
 
 class Task(QObject):
@@ -55,7 +56,7 @@ class _Runnable(QRunnable):
             task.cancelled.emit()
         except AsrError as exc:
             task.done = True
-            task.failed.emit(str(exc), exc.details)
+            task.failed.emit(*error_words(exc))
         except Exception as exc:  # a bug: words for the user, the traceback for Details
             task.done = True
             task.failed.emit(

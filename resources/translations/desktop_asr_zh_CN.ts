@@ -56,8 +56,8 @@
         <translation>密钥已保存在系统密钥环中（{0}）。</translation>
     </message>
     <message>
-        <source>Where the key is is unknown: {0}</source>
-        <translation>无法确定密钥的存放位置：{0}</translation>
+        <source>The system keyring could not be read, so where the key is is unknown.</source>
+        <translation>无法读取系统密钥环，因此不知道密钥保存在哪里。</translation>
     </message>
     <message>
         <source>No key stored (a server without an API key needs none).</source>
@@ -194,8 +194,8 @@
 <context>
     <name>DictationSettings</name>
     <message>
-        <source>You can also bind the command desktop-asr --toggle-recording to a key in your desktop&apos;s own keyboard settings.</source>
-        <translation>也可以在桌面环境自己的键盘设置中，把命令 desktop-asr --toggle-recording 绑定到一个按键。</translation>
+        <source>You can also bind the command {0} to a key in your desktop&apos;s own keyboard settings.</source>
+        <translation>也可以在桌面环境自己的键盘设置中，把命令 {0} 绑定到一个按键。</translation>
     </message>
     <message>
         <source>Paste into the focused window</source>
@@ -308,6 +308,297 @@
     </message>
 </context>
 <context>
+    <name>ErrorText</name>
+    <message>
+        <source>The server at {where} refused the connection. Is the server running on that port?</source>
+        <translation>{where} 上的服务器拒绝了连接。服务器是否在该端口上运行？</translation>
+    </message>
+    <message>
+        <source>The server at {where} did not answer within {seconds} s. Is the address right and the server switched on?</source>
+        <translation>{where} 上的服务器在 {seconds} 秒内没有应答。地址是否正确？服务器是否已开机？</translation>
+    </message>
+    <message>
+        <source>The server at {where} cannot be found: its host name does not resolve. Check the address.</source>
+        <translation>找不到 {where} 上的服务器：无法解析其主机名。请检查地址。</translation>
+    </message>
+    <message>
+        <source>The server at {where} cannot be reached.</source>
+        <translation>无法连接到 {where} 上的服务器。</translation>
+    </message>
+    <message>
+        <source>The connection to {where} broke off before the reply was complete.</source>
+        <translation>与 {where} 的连接在回复完成前中断了。</translation>
+    </message>
+    <message>
+        <source>The server at {where} took too long to answer.</source>
+        <translation>{where} 上的服务器应答超时。</translation>
+    </message>
+    <message>
+        <source>The secure connection to {where} failed: the server does not speak TLS on this port (try http:// instead of https://).</source>
+        <translation>与 {where} 的安全连接失败：服务器在此端口上不使用 TLS（请把 https:// 改为 http:// 试试）。</translation>
+    </message>
+    <message>
+        <source>The secure connection to {where} failed: the server&apos;s certificate is not trusted (self-signed, expired or for another name).</source>
+        <translation>与 {where} 的安全连接失败：服务器的证书不受信任（自签名、已过期或属于其他域名）。</translation>
+    </message>
+    <message>
+        <source>The server at {where} serves no models yet. Is the model still loading?</source>
+        <translation>{where} 上的服务器还没有提供任何模型。模型是否仍在加载？</translation>
+    </message>
+    <message>
+        <source>The server does not serve the model “{model}”. Models it serves: {available}.</source>
+        <translation>服务器没有提供模型“{model}”。它提供的模型：{available}。</translation>
+    </message>
+    <message>
+        <source>The server does not serve the model “{model}”.</source>
+        <translation>服务器没有提供模型“{model}”。</translation>
+    </message>
+    <message>
+        <source>The server rejected the API key. Check the key in the profile.</source>
+        <translation>服务器拒绝了 API 密钥。请检查配置中的密钥。</translation>
+    </message>
+    <message>
+        <source>The profile “{profile}” reads its API key from the environment variable {variable}, which is not set.</source>
+        <translation>配置“{profile}”从环境变量 {variable} 读取 API 密钥，但该变量未设置。</translation>
+    </message>
+    <message>
+        <source>Nothing answers at this address. Check the server URL: it should point at the OpenAI-compatible API.</source>
+        <translation>此地址上没有服务应答。请检查服务器地址：它应指向兼容 OpenAI 的 API。</translation>
+    </message>
+    <message>
+        <source>The server answered with a web page instead of a transcription. Is the URL right, or is a proxy in the way?</source>
+        <translation>服务器返回的是网页而不是转写结果。地址是否正确？是否有代理挡在中间？</translation>
+    </message>
+    <message>
+        <source>The server is busy. Try again in a moment.</source>
+        <translation>服务器正忙，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The server, or a proxy in front of it, is unavailable (HTTP {status}).</source>
+        <translation>服务器或其前面的代理暂不可用（HTTP {status}）。</translation>
+    </message>
+    <message>
+        <source>The server refused the request (HTTP {status}).</source>
+        <translation>服务器拒绝了请求（HTTP {status}）。</translation>
+    </message>
+    <message>
+        <source>The server failed (HTTP {status}).</source>
+        <translation>服务器出错（HTTP {status}）。</translation>
+    </message>
+    <message>
+        <source>The server cannot take this much audio at once.</source>
+        <translation>服务器无法一次处理这么长的音频。</translation>
+    </message>
+    <message>
+        <source>The server address is not usable.</source>
+        <translation>该服务器地址无法使用。</translation>
+    </message>
+    <message>
+        <source>No server is set up yet. Choose “Set up…” to add your server.</source>
+        <translation>尚未设置服务器。请选择“设置…”添加你的服务器。</translation>
+    </message>
+    <message>
+        <source>There is no profile named “{name}”.</source>
+        <translation>没有名为“{name}”的配置。</translation>
+    </message>
+    <message>
+        <source>There is no vocabulary list named “{name}”.</source>
+        <translation>没有名为“{name}”的词表。</translation>
+    </message>
+    <message>
+        <source>{path} does not exist.</source>
+        <translation>{path} 不存在。</translation>
+    </message>
+    <message>
+        <source>{path} is a folder, not a file.</source>
+        <translation>{path} 是文件夹，不是文件。</translation>
+    </message>
+    <message>
+        <source>{name} is empty.</source>
+        <translation>{name} 是空文件。</translation>
+    </message>
+    <message>
+        <source>You have no permission to read {path}.</source>
+        <translation>你没有读取 {path} 的权限。</translation>
+    </message>
+    <message>
+        <source>{name} is not an audio or video file, or it is corrupt.</source>
+        <translation>{name} 不是音频或视频文件，或者文件已损坏。</translation>
+    </message>
+    <message>
+        <source>{name} holds no audio.</source>
+        <translation>{name} 中没有音频。</translation>
+    </message>
+    <message>
+        <source>{name} is corrupt: decoding stopped after {seconds} s.</source>
+        <translation>{name} 已损坏：解码在 {seconds} 秒处中断。</translation>
+    </message>
+    <message>
+        <source>Nothing heard.</source>
+        <translation>没有听到声音。</translation>
+    </message>
+    <message>
+        <source>No system keyring is available on this desktop.</source>
+        <translation>此桌面上没有可用的系统密钥环。</translation>
+    </message>
+    <message>
+        <source>The system keyring ({backend}) cannot be used: {reason}.</source>
+        <translation>系统密钥环（{backend}）无法使用：{reason}。</translation>
+    </message>
+    <message>
+        <source>The system keyring ({backend}) could not store the API key: {reason}.</source>
+        <translation>系统密钥环（{backend}）无法保存 API 密钥：{reason}。</translation>
+    </message>
+    <message>
+        <source>The system keyring ({backend}) could not delete the API key: {reason}.</source>
+        <translation>系统密钥环（{backend}）无法删除 API 密钥：{reason}。</translation>
+    </message>
+    <message>
+        <source>The system keyring ({backend}) could not move the API key: {reason}.</source>
+        <translation>系统密钥环（{backend}）无法转移 API 密钥：{reason}。</translation>
+    </message>
+    <message>
+        <source>Recording is unavailable: the PortAudio library is missing (on Debian or Ubuntu: apt install libportaudio2). Transcribing files still works.</source>
+        <translation>无法录音：缺少 PortAudio 库（Debian 或 Ubuntu 上请运行：apt install libportaudio2）。转写文件仍然可用。</translation>
+    </message>
+    <message>
+        <source>Recording is unavailable: the sounddevice package is not installed. Transcribing files still works.</source>
+        <translation>无法录音：未安装 sounddevice 软件包。转写文件仍然可用。</translation>
+    </message>
+    <message>
+        <source>Recording is unavailable: the audio system could not be started. Transcribing files still works.</source>
+        <translation>无法录音：音频系统无法启动。转写文件仍然可用。</translation>
+    </message>
+    <message>
+        <source>Recording is unavailable: no microphone or other input device was found. Transcribing files still works.</source>
+        <translation>无法录音：没有找到麦克风或其他输入设备。转写文件仍然可用。</translation>
+    </message>
+    <message>
+        <source>The microphone “{device}” was not found: it may be unplugged. Plug it in, or choose another input device in the settings.</source>
+        <translation>找不到麦克风“{device}”：它可能已被拔出。请插上它，或在设置中选择其他输入设备。</translation>
+    </message>
+    <message>
+        <source>The microphone “{device}” is busy or unavailable: another application may be using it, or it was unplugged.</source>
+        <translation>麦克风“{device}”正忙或不可用：可能有其他应用正在使用它，或者它已被拔出。</translation>
+    </message>
+    <message>
+        <source>The microphone “{device}” could not be opened for recording.</source>
+        <translation>无法打开麦克风“{device}”进行录音。</translation>
+    </message>
+    <message>
+        <source>The microphone “{device}” sends no audio: another application may be using it, or it is not working.</source>
+        <translation>麦克风“{device}”没有传来声音：可能有其他应用正在使用它，或者它无法工作。</translation>
+    </message>
+    <message>
+        <source>The microphone “{device}” stopped working (was it unplugged?).</source>
+        <translation>麦克风“{device}”停止工作了（是否被拔出？）。</translation>
+    </message>
+    <message>
+        <source>The recording stopped: the microphone “{device}” stopped working (was it unplugged?). What was recorded until then is kept.</source>
+        <translation>录音已停止：麦克风“{device}”停止工作了（是否被拔出？）。此前录下的内容已保留。</translation>
+    </message>
+    <message>
+        <source>The disk is full: the recording could not be written to {path}. What was recorded until then is kept.</source>
+        <translation>磁盘已满：录音无法写入 {path}。此前录下的内容已保留。</translation>
+    </message>
+    <message>
+        <source>Writing the recording to {path} failed: {reason}. What was recorded until then is kept.</source>
+        <translation>录音写入 {path} 失败：{reason}。此前录下的内容已保留。</translation>
+    </message>
+    <message>
+        <source>The recording file {path} could not be created: {reason}.</source>
+        <translation>无法创建录音文件 {path}：{reason}。</translation>
+    </message>
+    <message>
+        <source>The recording could not be finished in time: writing to the disk is stuck.</source>
+        <translation>录音未能及时结束：磁盘写入卡住了。</translation>
+    </message>
+    <message>
+        <source>This is a Wayland session, where applications cannot listen for keys globally, so the keys set here cannot work. Add a shortcut in your desktop&apos;s own keyboard settings that runs the command: desktop-asr --toggle-recording</source>
+        <translation>这是 Wayland 会话，应用程序无法全局监听按键，因此这里设置的快捷键不起作用。请在桌面环境自己的键盘设置中添加一个快捷键，运行命令：desktop-asr --toggle-recording</translation>
+    </message>
+    <message>
+        <source>No graphical display was found, so global keys cannot work.</source>
+        <translation>没有找到图形显示，因此全局快捷键无法工作。</translation>
+    </message>
+    <message>
+        <source>The disk is full: {path} cannot be written.</source>
+        <translation>磁盘已满：无法写入 {path}。</translation>
+    </message>
+    <message>
+        <source>The history is busy: another program keeps it locked. Try again.</source>
+        <translation>历史记录正忙：另一个程序锁住了它。请再试一次。</translation>
+    </message>
+    <message>
+        <source>The history database {path} is damaged. Move it away to start a new history; it was left unchanged.</source>
+        <translation>历史数据库 {path} 已损坏。把它移走即可开始新的历史记录；原文件未做任何改动。</translation>
+    </message>
+    <message>
+        <source>The history database {path} cannot be opened for writing.</source>
+        <translation>无法以写入方式打开历史数据库 {path}。</translation>
+    </message>
+    <message>
+        <source>This transcript is no longer in the history.</source>
+        <translation>这份转写已不在历史记录中。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached.</source>
+        <translation>无法连接到服务器。</translation>
+    </message>
+    <message>
+        <source>The server took too long to answer.</source>
+        <translation>服务器应答超时。</translation>
+    </message>
+    <message>
+        <source>The server is busy or unavailable. Try again later.</source>
+        <translation>服务器正忙或不可用，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer is not a transcription.</source>
+        <translation>服务器的回复不是转写结果。</translation>
+    </message>
+    <message>
+        <source>The server reported an error.</source>
+        <translation>服务器报告了一个错误。</translation>
+    </message>
+    <message>
+        <source>This file is not audio or video that can be read.</source>
+        <translation>此文件不是可读取的音频或视频。</translation>
+    </message>
+    <message>
+        <source>A settings file cannot be read.</source>
+        <translation>无法读取设置文件。</translation>
+    </message>
+    <message>
+        <source>That was not found.</source>
+        <translation>没有找到。</translation>
+    </message>
+    <message>
+        <source>The system keyring cannot be used.</source>
+        <translation>系统密钥环无法使用。</translation>
+    </message>
+    <message>
+        <source>Recording failed.</source>
+        <translation>录音失败。</translation>
+    </message>
+    <message>
+        <source>This cannot be used as given.</source>
+        <translation>输入的内容无法使用。</translation>
+    </message>
+    <message>
+        <source>Something went wrong.</source>
+        <translation>出错了。</translation>
+    </message>
+    <message>
+        <source>The server said: {0}</source>
+        <translation>服务器的回复：{0}</translation>
+    </message>
+</context>
+<context>
     <name>FindBar</name>
     <message>
         <source>Find in the transcript</source>
@@ -353,6 +644,14 @@
         <translation>API 密钥（仅当服务器要求时填写）</translation>
     </message>
     <message>
+        <source>Save anyway</source>
+        <translation>仍然保存</translation>
+    </message>
+    <message>
+        <source>Go back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
         <source>Server address:</source>
         <translation>服务器地址：</translation>
     </message>
@@ -371,6 +670,10 @@
     <message>
         <source>Type your server&apos;s address in place of HOST, for example http://192.168.1.20:30101.</source>
         <translation>请将 HOST 替换为服务器的地址，例如 http://192.168.1.20:30101。</translation>
+    </message>
+    <message>
+        <source>The connection test failed, so transcriptions may fail too. Save this server anyway?</source>
+        <translation>连接测试失败了，转写也可能会失败。仍然保存这个服务器吗？</translation>
     </message>
     <message>
         <source>Close</source>
@@ -402,6 +705,10 @@
     <message>
         <source>Delete</source>
         <translation>删除</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
     <message>
         <source>No transcript contains “{0}”.</source>
@@ -452,8 +759,12 @@
         <translation>正在录制</translation>
     </message>
     <message>
-        <source>Delete the transcript of {0}? A kept recording is deleted too. This cannot be undone.</source>
-        <translation>删除 {0} 的转写记录？保留的录音也会一并删除。此操作无法撤销。</translation>
+        <source>Delete this transcript and its recording ({0})? This cannot be undone.</source>
+        <translation>删除这份转写及其录音（{0}）？此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Delete this transcript of {0} from the history? Your file is not touched.</source>
+        <translation>从历史记录中删除 {0} 的这份转写？你的文件不受影响。</translation>
     </message>
     <message>
         <source>Re-run with profile</source>
@@ -669,7 +980,26 @@
     </message>
 </context>
 <context>
+    <name>ListUsage</name>
+    <message>
+        <source>Used with: {0}</source>
+        <translation>用于：{0}</translation>
+    </message>
+    <message>
+        <source>No profile uses this list yet, so its words are not sent to the server.</source>
+        <translation>还没有配置使用这个词表，所以其中的词不会发送给服务器。</translation>
+    </message>
+    <message>
+        <source>Use with {0}</source>
+        <translation>用于 {0}</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
+    <message>
+        <source>desktop-asr — Transcribe</source>
+        <translation>desktop-asr — 转写</translation>
+    </message>
     <message>
         <source>Profiles…</source>
         <translation>服务器配置…</translation>
@@ -683,8 +1013,16 @@
         <translation>设置…</translation>
     </message>
     <message>
-        <source>Profile:</source>
-        <translation>服务器配置：</translation>
+        <source>Default profile:</source>
+        <translation>默认配置：</translation>
+    </message>
+    <message>
+        <source>The server profile the app uses, and the default of the desktop-asr command line.</source>
+        <translation>应用使用的服务器配置，也是 desktop-asr 命令行的默认配置。</translation>
+    </message>
+    <message>
+        <source>Transcript (new)</source>
+        <translation>转写（新）</translation>
     </message>
     <message>
         <source>Clear finished</source>
@@ -1020,6 +1358,10 @@ Open System Settings → Privacy &amp; Security → Microphone, switch on deskto
         <translation>{0} 秒后重试</translation>
     </message>
     <message>
+        <source>This transcript was deleted from the history.</source>
+        <translation>这份转写已从历史记录中删除。</translation>
+    </message>
+    <message>
         <source>trying again</source>
         <translation>正在重试</translation>
     </message>
@@ -1034,6 +1376,14 @@ Open System Settings → Privacy &amp; Security → Microphone, switch on deskto
     <message>
         <source>(no speech)</source>
         <translation>（无语音）</translation>
+    </message>
+    <message>
+        <source>Done ✓ · {0}</source>
+        <translation>完成 ✓ · {0}</translation>
+    </message>
+    <message>
+        <source>Done ✓ in {0} s · {1}</source>
+        <translation>完成 ✓ 用时 {0} 秒 · {1}</translation>
     </message>
     <message>
         <source>Failed: {0}</source>
@@ -1070,6 +1420,10 @@ Open System Settings → Privacy &amp; Security → Microphone, switch on deskto
 <context>
     <name>RecordPanel</name>
     <message>
+        <source>Record, then transcribe into this window (Ctrl+R)</source>
+        <translation>录音，然后转写到此窗口（Ctrl+R）</translation>
+    </message>
+    <message>
         <source>Input:</source>
         <translation>输入设备：</translation>
     </message>
@@ -1082,12 +1436,20 @@ Open System Settings → Privacy &amp; Security → Microphone, switch on deskto
         <translation>{0}（未连接）</translation>
     </message>
     <message>
-        <source>Stop and transcribe</source>
-        <translation>停止并转写</translation>
+        <source>To dictate into another app, press {0} there: the text is typed where you are.</source>
+        <translation>要向其他应用听写，请在那里按 {0}：文字会输入到光标所在处。</translation>
     </message>
     <message>
-        <source>Record</source>
-        <translation>录音</translation>
+        <source>To dictate into another app, choose a dictation key in Settings.</source>
+        <translation>要向其他应用听写，请在“设置”中选择听写快捷键。</translation>
+    </message>
+    <message>
+        <source>■  Stop and transcribe</source>
+        <translation>■  停止并转写</translation>
+    </message>
+    <message>
+        <source>●  Record and transcribe here</source>
+        <translation>●  录音并在此转写</translation>
     </message>
 </context>
 <context>
@@ -1155,6 +1517,37 @@ Open System Settings → Privacy &amp; Security → Microphone, switch on deskto
     <message>
         <source>Pause</source>
         <translation>暂停</translation>
+    </message>
+</context>
+<context>
+    <name>ServerStatus</name>
+    <message>
+        <source>● Checking the server…</source>
+        <translation>● 正在检查服务器…</translation>
+    </message>
+    <message>
+        <source>● Connected · {0} · {1} ms</source>
+        <translation>● 已连接 · {0} · {1} 毫秒</translation>
+    </message>
+    <message>
+        <source>The server answers.</source>
+        <translation>服务器有应答。</translation>
+    </message>
+    <message>
+        <source>● Unreachable — retrying</source>
+        <translation>● 无法连接 — 正在重试</translation>
+    </message>
+    <message>
+        <source>● API key rejected</source>
+        <translation>● API 密钥被拒绝</translation>
+    </message>
+    <message>
+        <source>● Model not found</source>
+        <translation>● 找不到模型</translation>
+    </message>
+    <message>
+        <source>● Server problem</source>
+        <translation>● 服务器有问题</translation>
     </message>
 </context>
 <context>
@@ -1408,6 +1801,17 @@ Open System Settings → Privacy &amp; Security → Microphone, switch on deskto
     </message>
 </context>
 <context>
+    <name>SetupBanner</name>
+    <message>
+        <source>No server set up yet. desktop-asr sends your recordings and files to your own speech recognition server: set it up to start.</source>
+        <translation>尚未设置服务器。desktop-asr 会把你的录音和文件发送到你自己的语音识别服务器：请先设置它再开始。</translation>
+    </message>
+    <message>
+        <source>Set up…</source>
+        <translation>设置…</translation>
+    </message>
+</context>
+<context>
     <name>TextDelivery</name>
     <message>
         <source>The text is on the clipboard: press Cmd+V to paste it (macOS lets desktop-asr type into other applications once you allow it in System Settings → Privacy &amp; Security → Accessibility).</source>
@@ -1560,8 +1964,12 @@ Open System Settings → Privacy &amp; Security → Microphone, switch on deskto
         <translation>停止录音</translation>
     </message>
     <message>
-        <source>Start recording</source>
-        <translation>开始录音</translation>
+        <source>Dictate into the active app ({0})</source>
+        <translation>向当前应用听写（{0}）</translation>
+    </message>
+    <message>
+        <source>Dictate into the active app</source>
+        <translation>向当前应用听写</translation>
     </message>
     <message>
         <source>Recording unavailable</source>
@@ -1590,6 +1998,10 @@ Open System Settings → Privacy &amp; Security → Microphone, switch on deskto
     <message>
         <source>No profiles</source>
         <translation>没有服务器配置</translation>
+    </message>
+    <message>
+        <source>Manage…</source>
+        <translation>管理…</translation>
     </message>
     <message>
         <source>Vocabulary</source>

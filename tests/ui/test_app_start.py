@@ -57,9 +57,11 @@ def run_and_inspect(qapp: QApplication, inspect: Callable[[list[QWidget]], bool]
         watchdog.stop()
 
 
-@pytest.mark.parametrize(("language", "record"), [("en", "Record"), ("zh_CN", "录音")])
+@pytest.mark.parametrize(("language", "title", "record"), [
+    ("en", "desktop-asr — Transcribe", "●  Record and transcribe here"),
+    ("zh_CN", "desktop-asr — 转写", "●  录音并在此转写")])
 def test_the_main_window_opens_in_the_chosen_language_and_quits(
-        qapp, qtbot, private_dirs, monkeypatch, language, record):
+        qapp, qtbot, private_dirs, monkeypatch, language, title, record):
     ProfileStore(private_dirs / "config" / "desktop-asr" / "profiles.json").add(
         Profile(name="home", server="http://127.0.0.1:9"))
     monkeypatch.setenv(ui_app.LANGUAGE_ENV, language)
@@ -80,10 +82,10 @@ def test_the_main_window_opens_in_the_chosen_language_and_quits(
         return True
 
     assert run_and_inspect(qapp, inspect) == 0
-    assert seen == {"title": "desktop-asr", "record": record, "profiles": ["home"],
+    assert seen == {"title": title, "record": record, "profiles": ["home"],
                     "first_run": False}
     # run_app cleans up after itself: no translation and no locale left behind.
-    assert QCoreApplication.translate("RecordPanel", "Record") == "Record"
+    assert QCoreApplication.translate("MainWindow", "Default profile:") == "Default profile:"
     assert QLocale().name() == locale_before
     assert_events_still_flow(qtbot)
 

@@ -258,8 +258,8 @@ def test_a_full_disk_stops_the_recording_says_so_and_sends_what_was_written(
     controller.toggle_file_recording()
     qtbot.waitUntil(lambda: errors != [], timeout=10000)
     (entry,) = history.list()
-    assert errors[0] == (f"Writing the recording to {entry.audio_path} failed: No space left "
-                         "on device. What was recorded until then is kept.")
+    assert errors[0] == (f"The disk is full: the recording could not be written to "
+                         f"{entry.audio_path}. What was recorded until then is kept.")
     qtbot.waitUntil(lambda: controller.state != RECORDING)
     qtbot.waitUntil(lambda: len(ready) == 1, timeout=20000)
     entry = history.get(entry.id)

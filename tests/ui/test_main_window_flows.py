@@ -166,10 +166,13 @@ def test_the_event_loop_never_stalls_while_an_hour_is_transcribed(
     assert len(item.transcript.segments) >= 30  # 120-second chunks
     assert time.monotonic() - started > 1.0  # it did take a while, with beats throughout
     assert len(gaps) > 50
-    # The work is off the UI thread: the 10 ms beat keeps its pace (median) and no chunk's
-    # decoding, encoding or reply handling ever holds the loop (a 120-second chunk's work
-    # on the UI thread is 150+ ms; the hour's, seconds). The figure itself (longest gap,
-    # 99th percentile) is measured by benchmarks/bench_event_loop.py, not asserted here:
-    # on 2 busy cores a single scheduling delay can pass any tight limit.
+    # The work is off the UI thread: the 10 ms beat keeps its pace (median), no chunk's
+    # decoding, encoding or reply handling holds the loop (a 120-second chunk's work on the
+    # UI thread is 150+ ms, so it would show as a stall per chunk: 30 or more), and nothing
+    # holds it for the whole file (seconds). The figure itself (longest gap, 99th
+    # percentile) is measured by benchmarks/bench_event_loop.py, not asserted here: on 2
+    # busy cores one or two scheduling delays can pass any tight limit.
     assert statistics.median(gaps) <= 15, f"the beat slowed to {statistics.median(gaps)} ms"
-    assert max(gaps) <= 150, f"the event loop stalled {max(gaps)} ms"
+    stalls = [gap for gap in gaps if gap > 150]
+    assert len(stalls) <= 2, f"the event loop stalled {len(stalls)} times: {stalls}"
+    assert max(gaps) <= 1000, f"the event loop stopped for {max(gaps)} ms"

@@ -21,7 +21,8 @@ def test_rows_follow_the_items_and_cancel_works(stores, make_queue, refserver, t
     row = view.rows[item.id]
     assert row.name.text() == "standup.wav"
     qtbot.waitUntil(lambda: queue.item(item.id).finished, timeout=20000)
-    qtbot.waitUntil(lambda: row.status.text() == "123")
+    qtbot.waitUntil(lambda: row.status.text().endswith("· 123"))
+    assert row.status.text().startswith("Done ✓ in ")
     assert row.open_button.isVisibleTo(row)
     assert not row.cancel_button.isVisibleTo(row)
     assert not view.empty.isVisibleTo(view)

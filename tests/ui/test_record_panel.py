@@ -33,10 +33,10 @@ def test_choosing_a_device_saves_it_and_the_next_recording_uses_it(stores, histo
 
     panel.device_box.activated.emit(1)
     assert store.load().input_device == "USB Mic"
-    assert panel.button.text() == "Record"
+    assert panel.button.text() == "●  Record and transcribe here"
     panel.button.click()
     assert recorder.devices == ["USB Mic"]
-    assert panel.button.text() == "Stop and transcribe"
+    assert panel.button.text() == "■  Stop and transcribe"
     assert not panel.device_box.isEnabled()
     controller.cancel_recording()
     panel.device_box.activated.emit(0)

@@ -3,7 +3,8 @@ exists without a tray host, and its menu is a real QMenu)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,15 @@ from desktop_asr.ui.tray import Tray, take_unavailable_notice
 @dataclass
 class FakeEntry:
     text: str
+    source: str = "/home/me/memo.wav"
+    created_at: datetime = field(default_factory=lambda: datetime(2025, 3, 14, 9, 26,
+                                                                  tzinfo=timezone.utc))
+
+
+def recent(text: str) -> str:
+    """A recent transcript's menu label: its time, its source, its first words."""
+    when = datetime(2025, 3, 14, 9, 26, tzinfo=timezone.utc).astimezone().strftime("%H:%M")
+    return f"{when} · memo.wav · {text}"
 
 
 class FakeController(QObject):
@@ -132,18 +142,19 @@ def render(icon: QIcon, size: int = 32) -> QImage:
 def test_the_menu_has_every_item_in_order(tray: Tray, controller: FakeController) -> None:
     controller.entries = [FakeEntry("Hello world"), FakeEntry("Second one")]
     assert labels(open_menu(tray)) == [
-        "Start recording", "Transcribe file...", "Recent transcripts", "Hello world",
-        "Second one", "Profile", "Vocabulary", "Open window", "Settings...", "Quit",
+        "Dictate into the active app", "Transcribe file...", "Recent transcripts",
+        recent("Hello world"), recent("Second one"), "Profile", "Vocabulary", "Open window",
+        "Settings...", "Quit",
     ]
     assert not find(open_menu(tray), "Recent transcripts").isEnabled()  # a heading
 
 
 def test_start_and_stop_recording_follow_the_state(tray: Tray,
                                                    controller: FakeController) -> None:
-    find(open_menu(tray), "Start recording").trigger()
+    find(open_menu(tray), "Dictate into the active app").trigger()
     controller.set_state("recording")
     actions = open_menu(tray)
-    assert "Start recording" not in labels(actions)
+    assert "Dictate into the active app" not in labels(actions)
     find(actions, "Stop recording").trigger()
     assert controller.calls == [("toggle_recording",), ("toggle_recording",)]
 
@@ -156,7 +167,7 @@ def test_recording_unavailable_is_disabled_with_the_reason(tray: Tray,
     action = find(actions, "Recording unavailable")
     assert not action.isEnabled()
     assert action.toolTip() == "No microphone was found."
-    assert not any("Start recording" in label for label in labels(actions))
+    assert not any("Dictate" in label for label in labels(actions))
 
 
 def test_transcribe_file_sends_the_chosen_files(tray: Tray, controller: FakeController,
@@ -179,8 +190,8 @@ def test_a_recent_transcript_is_elided_and_a_click_copies_it(
     # First 39 characters on one line, then an ellipsis; "&" shown as is (doubled for Qt).
     label = "The quick brown fox jumps over the lazy…"
     assert len(label) == 40
-    find(actions, "Salt && pepper")
-    find(actions, label).trigger()
+    find(actions, recent("Salt && pepper"))
+    find(actions, recent(label)).trigger()
     assert controller.calls == [("copy_text", long_text)]
     assert messages == [("Copied", label)]
 
@@ -193,8 +204,8 @@ def test_no_transcripts_yet(tray: Tray) -> None:
 def test_profiles_are_a_radio_group_that_switches_the_profile(
         tray: Tray, controller: FakeController) -> None:
     actions = submenu(tray, "Profile")
-    assert labels(actions) == ["home", "office"]
-    assert [a.isChecked() for a in actions] == [True, False]
+    assert labels(actions) == ["home", "office", "", "Manage…"]  # "" a separator
+    assert [a.isChecked() for a in actions] == [True, False, False, False]
     group = actions[0].actionGroup()
     assert group is not None
     assert group.isExclusive()
@@ -202,15 +213,18 @@ def test_profiles_are_a_radio_group_that_switches_the_profile(
     actions[1].trigger()
     assert controller.calls == [("set_active_profile", "office")]
     # The next time the menu opens it shows the profile the controller now has.
-    assert [a.isChecked() for a in submenu(tray, "Profile")] == [False, True]
+    assert [a.isChecked() for a in submenu(tray, "Profile")][:2] == [False, True]
 
 
 def test_no_profiles(tray: Tray, controller: FakeController) -> None:
     controller.profiles, controller.active = [], None
-    (profile_action,) = submenu(tray, "Profile")
+    assert not find(open_menu(tray), "Transcribe file...").isEnabled()  # no server yet
+    assert not find(open_menu(tray), "Dictate into the active app").isEnabled()
+    profile_action, _separator, manage = submenu(tray, "Profile")
     assert profile_action.text() == "No profiles"
     assert not profile_action.isEnabled()
-    (vocab_action,) = submenu(tray, "Vocabulary")
+    assert manage.text() == "Manage…"  # a server can be set up from here
+    vocab_action, _separator, _manage = submenu(tray, "Vocabulary")
     assert vocab_action.text() == "Choose a profile first"
     assert not vocab_action.isEnabled()
 
@@ -218,7 +232,8 @@ def test_no_profiles(tray: Tray, controller: FakeController) -> None:
 def test_vocabulary_lists_are_checkable_and_toggle(tray: Tray,
                                                    controller: FakeController) -> None:
     actions = submenu(tray, "Vocabulary")
-    assert labels(actions) == ["Names", "Medicine"]
+    assert labels(actions) == ["Names", "Medicine", "", "Manage…"]
+    actions = actions[:2]
     assert all(a.isCheckable() for a in actions)
     assert [a.isChecked() for a in actions] == [True, False]
     actions[0].trigger()
@@ -229,7 +244,7 @@ def test_vocabulary_lists_are_checkable_and_toggle(tray: Tray,
 
 def test_no_vocabulary_lists(tray: Tray, controller: FakeController) -> None:
     controller.lists = []
-    (action,) = submenu(tray, "Vocabulary")
+    action, _separator, _manage = submenu(tray, "Vocabulary")
     assert action.text() == "No lists"
     assert not action.isEnabled()
 
@@ -243,11 +258,11 @@ def test_window_settings_and_quit_go_to_the_controller(tray: Tray,
 
 
 def test_the_menu_is_rebuilt_each_time_it_opens(tray: Tray, controller: FakeController) -> None:
-    assert "Fresh words" not in labels(open_menu(tray))
+    assert recent("Fresh words") not in labels(open_menu(tray))
     controller.entries = [FakeEntry("Fresh words")]
     controller.profiles.append("laptop")
-    assert "Fresh words" in labels(open_menu(tray))
-    assert labels(submenu(tray, "Profile")) == ["home", "office", "laptop"]
+    assert recent("Fresh words") in labels(open_menu(tray))
+    assert labels(submenu(tray, "Profile"))[:3] == ["home", "office", "laptop"]
 
 
 def test_rebuilding_does_not_pile_up_submenus(qtbot, tray: Tray) -> None:

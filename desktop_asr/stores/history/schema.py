@@ -211,21 +211,23 @@ def database_error(exc: sqlite3.Error, path: Path) -> AsrError:
     if "locked" in lowered or "busy" in lowered:
         return AsrError(
             f"The history database {path} is busy: another program kept it locked for more "
-            f"than {BUSY_TIMEOUT_S:g} seconds. Try again.", details=text)
+            f"than {BUSY_TIMEOUT_S:g} seconds. Try again.", details=text,
+            code="history_busy", params={"path": str(path)})
     if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
         return ConfigFileError(
             f"The history database {path} is damaged or is not a SQLite database "
             f"({text}). Move it away to start a new history; it was left unchanged.",
-            path=str(path), details=text)
+            path=str(path), details=text, code="history_damaged")
     if "unable to open" in lowered or "readonly" in lowered or "read-only" in lowered:
         return ConfigFileError(
             f"Cannot open the history database {path} for writing ({text}). Check that "
-            "the file and its folder exist and are yours.", path=str(path), details=text)
+            "the file and its folder exist and are yours.", path=str(path), details=text,
+            code="history_cannot_open")
     if "tokenizer" in lowered:
         return AsrError(
             f"The history needs SQLite 3.34 or newer for its search; this Python has "
             f"SQLite {sqlite3.sqlite_version}.", details=text)
     if "full" in lowered or "disk i/o" in lowered:
         return AsrError(f"Cannot write the history database {path}: {text}. Is the disk "
-                        "full?", details=text)
+                        "full?", details=text, code="disk_full", params={"path": str(path)})
     return AsrError(f"The history database {path} failed: {text}.", details=text)

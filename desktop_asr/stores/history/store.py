@@ -359,4 +359,5 @@ def _check(value: str, allowed: tuple[str, ...], what: str) -> None:
 
 
 def _not_found(entry_id: int) -> NotFoundError:
-    return NotFoundError(f"No history entry {entry_id}.")
+    return NotFoundError(f"No history entry {entry_id}.", code="history_entry_gone",
+                         params={"id": entry_id})

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from desktop_asr.errors import AsrError, InputError, KeyringUnavailableError
 from desktop_asr.stores.credentials import clean_api_key, public_url, same_server
 from desktop_asr.stores.secrets import SecretStore
+from desktop_asr.ui.status.error_text import SHOWN, error_words, keyring_problem
 from desktop_asr.ui.widgets.error_details import ErrorPanel
 
 
@@ -48,19 +49,13 @@ class ApiKeyBox(QGroupBox):
         self._profile: str | None = None
         self._stored_where = ""
         self._stored_source = "none"
-        status = secrets.status()
-        self.keyring_available = status.available
+        # The keyring is asked only once a key is needed (one is typed, or a saved profile's
+        # key is looked up): on a minimal desktop asking it may bring up a prompt.
+        self._keyring_checked = False
+        self._keyring_available = True
 
         self.warning = ErrorPanel()
-        if not status.available:
-            self.warning.show_message(
-                self.tr("API keys cannot be stored in the system keyring: {0} A key you type "
-                        "here is kept for this session only (until desktop-asr quits), or "
-                        "the key can be read from an environment variable.").format(
-                    status.problem), "warning")
-        self.stored_radio = QRadioButton(
-            self.tr("Keep the key in the system keyring") if status.available
-            else self.tr("Keep the key for this session only"))
+        self.stored_radio = QRadioButton(self.tr("Keep the key in the system keyring"))
         self.env_radio = QRadioButton(self.tr("Read the key from the environment variable"))
         self._modes = QButtonGroup(self)
         self._modes.addButton(self.stored_radio)
@@ -96,6 +91,30 @@ class ApiKeyBox(QGroupBox):
         self.load(None, None)
 
     # --- state --------------------------------------------------------------------------
+    @property
+    def keyring_available(self) -> bool:
+        self.check_keyring()
+        return self._keyring_available
+
+    @property
+    def keyring_checked(self) -> bool:
+        return self._keyring_checked
+
+    def check_keyring(self) -> None:
+        """Ask the keyring (once) whether it can store keys, and say so if not."""
+        if self._keyring_checked:
+            return
+        self._keyring_checked = True
+        status = self.secrets.status()
+        self._keyring_available = status.available
+        if not status.available:
+            self.warning.show_message(
+                self.tr("API keys cannot be stored in the system keyring: {0} A key you type "
+                        "here is kept for this session only (until desktop-asr quits), or "
+                        "the key can be read from an environment variable.").format(
+                    keyring_problem(status)), "warning")
+            self.stored_radio.setText(self.tr("Keep the key for this session only"))
+
     def load(self, profile_name: str | None, api_key_env: str | None) -> None:
         """Show the key of ``profile_name`` (None: a profile not saved yet)."""
         self._profile = profile_name
@@ -148,6 +167,8 @@ class ApiKeyBox(QGroupBox):
     def _look_up_stored(self) -> None:
         """Ask the secret store where the profile's key is (once per change, not per
         keystroke: it reads the keyring)."""
+        if self._profile:
+            self.check_keyring()
         self._stored_source = self.secrets.source(self._profile) if self._profile else "none"
         self._stored_where = self._stored_phrase()
 
@@ -161,7 +182,9 @@ class ApiKeyBox(QGroupBox):
             return self.tr("The key is stored in the system keyring ({0}).").format(
                 self.secrets.status().backend)
         if source == "unknown":
-            return self.tr("Where the key is is unknown: {0}").format(self.secrets.last_error)
+            self.status_label.setToolTip(self.secrets.last_error)  # the keyring's own words
+            return self.tr("The system keyring could not be read, so where the key is is "
+                           "unknown.")
         return self.tr("No key stored (a server without an API key needs none).")
 
     # --- actions ------------------------------------------------------------------------
@@ -177,7 +200,7 @@ class ApiKeyBox(QGroupBox):
             value = self._environ.get(var, "") if var else ""
             if not value.strip():
                 raise InputError(self.tr("The environment variable ${0} is not set, so there "
-                                         "is no API key to send.").format(var))
+                                         "is no API key to send.").format(var), code=SHOWN)
             return clean_api_key(value, f"in ${var}"), ""
         typed = self.typed_key()
         if typed or not profile_name:
@@ -203,8 +226,9 @@ class ApiKeyBox(QGroupBox):
         try:
             key = "" if self.env_mode() else self.typed_key()
         except InputError as exc:  # check() before saving says so sooner
-            return exc.message, "error", ""
+            return error_words(exc)[0], "error", ""
         if key:
+            self.check_keyring()
             try:
                 self.secrets.set(profile_name, key)
             except KeyringUnavailableError as exc:
@@ -226,7 +250,7 @@ class ApiKeyBox(QGroupBox):
         try:
             found = self.secrets.delete(self._profile)
         except AsrError as exc:
-            self.result.show_error(str(exc), exc.details)
+            self.result.show_error(*error_words(exc))
             return
         self.result.show_message(self.tr("The stored key was deleted.") if found
                                  else self.tr("There was no stored key."))
@@ -234,6 +258,8 @@ class ApiKeyBox(QGroupBox):
         self._changed()
 
     def _changed(self, *_: object) -> None:
+        if self.key_edit.text():
+            self.check_keyring()  # a key is typed: say now whether it can be stored
         env = self.env_mode()
         self.env_edit.setEnabled(env)
         self.key_edit.setEnabled(not env)

@@ -19,3 +19,14 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     """A line of text, or None when cancelled."""
     value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
     return value if ok else None
+
+
+def ask_choice(parent: QWidget | None, question: str, accept: str, reject: str) -> bool:
+    """A question answered with two named buttons (``accept`` / ``reject``, the default)."""
+    box = QMessageBox(QMessageBox.Icon.Question, "desktop-asr", question,
+                      QMessageBox.StandardButton.NoButton, parent)
+    yes = box.addButton(accept, QMessageBox.ButtonRole.AcceptRole)
+    no = box.addButton(reject, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no)
+    box.exec()
+    return box.clickedButton() is yes

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from desktop_asr.engine.client import AsrClient, ServerConfig
 from desktop_asr.engine.connection_check import ConnectionReport, check_config, check_connection
 from desktop_asr.errors import AsrError, scrub
+from desktop_asr.ui.status.error_text import error_words
 from desktop_asr.ui.widgets.error_details import ErrorPanel
 from desktop_asr.ui.workers import Task, run_in_background
 
@@ -83,7 +84,7 @@ class ConnectionTestPanel(QWidget):
         try:
             request = self._prepare()
         except AsrError as exc:
-            self.result.show_error(str(exc), exc.details)
+            self.result.show_error(*error_words(exc))
             self.finished.emit(False)
             return
         self.test_button.setEnabled(False)

@@ -25,6 +25,7 @@ from desktop_asr.dictation.session_plan import SessionPlan
 from desktop_asr.stores.app_settings import AppSettings
 from desktop_asr.ui.dialogs.hotkey_messages import describe
 from desktop_asr.ui.dialogs.session_methods import SessionMethods
+from desktop_asr.ui.status.error_text import error_words
 
 
 class KeyField(QWidget):
@@ -81,13 +82,14 @@ class DictationSettings(QWidget):
         self.key_problem.setTextFormat(Qt.TextFormat.PlainText)  # may hold outside text
         self.key_problem.setWordWrap(True)
         self.key_problem.setStyleSheet("color: palette(highlight);")
-        self.environment_note = QLabel(hotkey_problem)
+        self.environment_note = QLabel(error_words(hotkey_problem)[0])
         self.environment_note.setTextFormat(Qt.TextFormat.PlainText)  # may hold outside text
         self.environment_note.setWordWrap(True)
         self.environment_note.setVisible(bool(hotkey_problem) and plan is None)
         shortcut_note = QLabel(self.tr(
-            "You can also bind the command desktop-asr --toggle-recording to a key in your "
-            "desktop's own keyboard settings."))
+            "You can also bind the command {0} to a key in your desktop's own keyboard "
+            "settings.").format("<nobr>desktop-asr --toggle-recording</nobr>"))
+        shortcut_note.setTextFormat(Qt.TextFormat.RichText)  # the command on one line
         shortcut_note.setWordWrap(True)
         # How keys and text work in this session (found when the app started).
         self.methods = SessionMethods(plan) if plan is not None else None

@@ -6,9 +6,9 @@ the default. ``created_name`` (and the ``profileCreated`` signal) give the new p
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,7 +27,9 @@ from desktop_asr.stores.profile_store import ProfileStore
 from desktop_asr.stores.profiles import Profile
 from desktop_asr.stores.secrets import SecretStore
 from desktop_asr.ui.dialogs.api_key_box import ApiKeyBox
+from desktop_asr.ui.dialogs.confirm import ask_choice
 from desktop_asr.ui.dialogs.connection_test import CheckRequest, ConnectionTestPanel
+from desktop_asr.ui.status.error_text import SHOWN, error_words
 from desktop_asr.ui.widgets.error_details import ErrorPanel
 
 HOST = "HOST"
@@ -70,6 +72,10 @@ class FirstRunDialog(QDialog):
         self.key_box.forget_button.hide()  # nothing is stored yet
         self.tester = ConnectionTestPanel(self._check_request)
         self.tester.modelsFound.connect(self._models_found)
+        self.tester.finished.connect(self._tested)
+        self.test_failed = False  # the last Test connection failed: Save asks first
+        self.ask: Callable[[str], bool] = lambda question: ask_choice(
+            self, question, self.tr("Save anyway"), self.tr("Go back"))
         form = QFormLayout()
         form.addRow(self.tr("Server address:"), self.server_edit)
         form.addRow(self.tr("Model:"), self.model_combo)
@@ -95,6 +101,9 @@ class FirstRunDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(buttons)
         self.setMinimumWidth(600)
+        # The dialog grows with the messages that appear instead of squashing the fields.
+        for panel in (self.tester.result, self.message, self.key_box.warning):
+            panel.installEventFilter(self)
         self.server_edit.setFocus()
         self.select_host()
 
@@ -110,7 +119,7 @@ class FirstRunDialog(QDialog):
         server = self.server_edit.text()
         if HOST in server:
             raise InputError(self.tr("Type your server's address in place of HOST, for "
-                                     "example http://192.168.1.20:30101."))
+                                     "example http://192.168.1.20:30101."), code=SHOWN)
         return Profile(name=self.name_edit.text(), server=server,
                        model=self.model_combo.currentText(),
                        api_key_env=self.key_box.api_key_env())
@@ -121,9 +130,13 @@ class FirstRunDialog(QDialog):
         try:
             profile = self.profile()
             self.key_box.check()
+            if self.test_failed and not self.ask(self.tr(
+                    "The connection test failed, so transcriptions may fail too. Save this "
+                    "server anyway?")):
+                return False
             self.profiles.add(profile, make_default=True)
         except AsrError as exc:
-            self.message.show_error(str(exc), exc.details)
+            self.message.show_error(*error_words(exc))
             return False
         self.secrets.forget_leftover(profile.name)  # never a key of an old profile
         outcome = self.key_box.store(profile.name)
@@ -144,6 +157,20 @@ class FirstRunDialog(QDialog):
         key, note = self.key_box.key_for(None, profile.server)
         return CheckRequest(profile.server_config(key), profile.model, profile.api_style,
                             profile.language, note)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Show, QEvent.Type.LayoutRequest):
+            QTimer.singleShot(0, self._fit)
+        return super().eventFilter(watched, event)
+
+    def _fit(self) -> None:
+        """As tall as the fields and the messages need (never shorter than now)."""
+        needed = self.sizeHint().height()
+        if self.isVisible() and needed > self.height():
+            self.resize(self.width(), needed)
+
+    def _tested(self, ok: bool) -> None:
+        self.test_failed = not ok
 
     def _models_found(self, models: list[str]) -> None:
         text = self.model_combo.currentText()

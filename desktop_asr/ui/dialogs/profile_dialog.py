@@ -43,6 +43,7 @@ from desktop_asr.ui.dialogs.connection_test import (
     fetch_models,
 )
 from desktop_asr.ui.dialogs.profile_form import FileChooser, ProfileForm, choose_ca_bundle
+from desktop_asr.ui.status.error_text import error_words
 from desktop_asr.ui.widgets.error_details import ErrorPanel
 from desktop_asr.ui.workers import Task, run_in_background
 
@@ -84,6 +85,7 @@ class ProfileDialog(QDialog):
 
         self.form = ProfileForm(choose_file=choose_file)
         self.key_box = ApiKeyBox(secrets, environ if environ is not None else os.environ)
+        self.key_box.check_keyring()  # opened to manage servers and their keys: say it now
         self.form.server_layout.addRow(self.key_box)
         self.tester = ConnectionTestPanel(self._check_request)
         self.tester.modelsFound.connect(lambda models: self.form.set_models(models))
@@ -136,7 +138,7 @@ class ProfileDialog(QDialog):
             profiles = self.profiles.list()
             default = self.profiles.default_name()
         except AsrError as exc:
-            self.load_problem.show_error(str(exc), exc.details)
+            self.load_problem.show_error(*error_words(exc))
             self._set_usable(False)
             return
         self._set_usable(True)
@@ -197,7 +199,7 @@ class ProfileDialog(QDialog):
         try:
             profile = self.profiles.get(name)
         except AsrError as exc:
-            self.message.show_error(str(exc), exc.details)
+            self.message.show_error(*error_words(exc))
             return
         self._editing = name
         self.heading.setText(self.tr("Profile {0}").format(name))
@@ -208,7 +210,7 @@ class ProfileDialog(QDialog):
             vocab_names = self.vocabulary.names()
         except AsrError as exc:
             vocab_names = []
-            self.message.show_error(str(exc), exc.details)
+            self.message.show_error(*error_words(exc))
         else:
             self.message.clear()
         self.form.set_profile(profile, vocab_names)
@@ -254,14 +256,14 @@ class ProfileDialog(QDialog):
                     self.profiles.rename(old, profile.name)
                 self.profiles.update(profile)
         except AsrError as exc:
-            self.message.show_error(str(exc), exc.details)
+            self.message.show_error(*error_words(exc))
             return False
         notes: list[tuple[str, str, str]] = []
         if old is not None and old != profile.name:
             try:
                 self.secrets.move(old, profile.name)
             except KeyringUnavailableError as exc:
-                notes.append((str(exc), "warning", ""))
+                notes.append((error_words(exc)[0], "warning", ""))
         key_outcome = self.key_box.store(profile.name)
         if key_outcome is not None:
             notes.append(key_outcome)
@@ -294,7 +296,7 @@ class ProfileDialog(QDialog):
         try:
             self.profiles.remove(name)
         except AsrError as exc:
-            self.message.show_error(str(exc), exc.details)
+            self.message.show_error(*error_words(exc))
             return
         self._editing = None
         self._loaded = ()
@@ -306,7 +308,7 @@ class ProfileDialog(QDialog):
         self.reload()
         self.profilesChanged.emit()
         if problem is not None:
-            self.message.show_error(str(problem), problem.details)
+            self.message.show_error(*error_words(problem))
         else:
             self.message.show_message(self.tr("Removed the profile {0}.").format(name))
 
@@ -316,7 +318,7 @@ class ProfileDialog(QDialog):
         try:
             self.profiles.set_default(self._editing)
         except AsrError as exc:
-            self.message.show_error(str(exc), exc.details)
+            self.message.show_error(*error_words(exc))
             return
         self.reload(select=self._editing)
         self.profilesChanged.emit()
@@ -330,7 +332,7 @@ class ProfileDialog(QDialog):
                                                          self._saved_server())
             config = draft.server_config(key)
         except AsrError as exc:
-            results.show_error(str(exc), exc.details)
+            results.show_error(*error_words(exc))
             return
         self.form.fetch_models_button.setEnabled(False)
         results.show_message(self.tr("Asking {0} for its models...").format(draft.server))

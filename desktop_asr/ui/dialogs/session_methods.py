@@ -31,6 +31,7 @@ from desktop_asr.dictation.session_plan import (
 from desktop_asr.errors import AsrError
 from desktop_asr.system.text_output import Reason
 from desktop_asr.ui.dialogs.confirm import ask_yes_no
+from desktop_asr.ui.status.error_text import error_words
 from desktop_asr.ui.widgets.error_details import show_error
 
 
@@ -171,7 +172,7 @@ class SessionMethods(QWidget):
             add_custom_shortcut(GNOME_PATH, "desktop-asr dictation",
                                 f"{app_command()} --toggle-recording", binding)
         except AsrError as exc:
-            show_error(self, str(exc), exc.details)
+            show_error(self, *error_words(exc))
             return
         self.gnome_button.setText(self.tr("Shortcut created"))
         self.gnome_button.setEnabled(False)

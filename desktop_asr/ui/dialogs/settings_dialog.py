@@ -44,6 +44,7 @@ from desktop_asr.system.autostart import Autostart
 from desktop_asr.text import export
 from desktop_asr.ui.dialogs.connection_test import alive
 from desktop_asr.ui.dialogs.dictation_settings import DictationSettings
+from desktop_asr.ui.status.error_text import SHOWN, error_words
 from desktop_asr.ui.widgets.error_details import ErrorPanel
 from desktop_asr.ui.workers import Task, run_in_background
 
@@ -79,7 +80,7 @@ class SettingsDialog(QDialog):
             self.loaded = settings_store.load()
         except AsrError as exc:  # a broken file: start from the defaults, keep a copy on OK
             self.loaded = AppSettings()
-            self.message.show_error(str(exc), exc.details)
+            self.message.show_error(*error_words(exc))
         s = self.loaded
 
         # --- recording ------------------------------------------------------------------
@@ -173,7 +174,7 @@ class SettingsDialog(QDialog):
         app_layout.addRow(self.start_at_login_check)
         app_layout.addRow(self.autostart_note)
         app_layout.addRow(self.tr("Interface language:"), self.language_combo)
-        app_layout.addRow("", language_note)
+        app_layout.addRow(language_note)  # the whole width: never clipped
         app_layout.addRow(self.notify_check)
         app_layout.addRow(self.tr("Recent transcripts in the tray menu:"), self.recent_spin)
 
@@ -210,11 +211,11 @@ class SettingsDialog(QDialog):
         folder = self.auto_save_edit.text().strip()
         if self.auto_save_check.isChecked() and not folder:
             raise InputError(self.tr("Choose the folder to save transcripts in, or turn "
-                                     "saving them off."))
+                                     "saving them off."), code=SHOWN)
         problem = self.dictation.problem()
         if problem:
             self.tabs.setCurrentWidget(self.dictation)
-            raise InputError(problem)
+            raise InputError(problem, code=SHOWN)
         # Fields this dialog does not show are kept as they were.
         return replace(
             self.loaded,
@@ -253,7 +254,7 @@ class SettingsDialog(QDialog):
                 self._retention_loaded = self.retention()
             self.settings_store.save(settings)
         except AsrError as exc:
-            self.message.show_error(str(exc), exc.details)
+            self.message.show_error(*error_words(exc))
             return False
         except OSError as exc:
             self.message.show_error(self.tr("The settings could not be saved in {0}: {1}").format(
@@ -277,7 +278,7 @@ class SettingsDialog(QDialog):
         try:
             self._retention_loaded = self.history.get_retention()
         except AsrError as exc:
-            self.retention_note.show_error(str(exc), exc.details)
+            self.retention_note.show_error(*error_words(exc))
         days = self._retention_loaded.days
         if days is None:
             self.retention_all.setChecked(True)

@@ -29,12 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_asr.errors import AsrError, InputError
+from desktop_asr.stores.profile_store import ProfileStore
 from desktop_asr.stores.vocabulary_files import ImportResult, export_vocabulary, import_vocabulary
 from desktop_asr.stores.vocabulary_store import VocabularyStore
 from desktop_asr.text.vocabulary import VocabularyList
 from desktop_asr.ui.dialogs.confirm import ask_text, ask_yes_no
 from desktop_asr.ui.dialogs.connection_test import alive
+from desktop_asr.ui.dialogs.list_usage import ListUsage
 from desktop_asr.ui.dialogs.vocabulary_table import VocabularyTable
+from desktop_asr.ui.status.error_text import error_words
 from desktop_asr.ui.widgets.error_details import ErrorPanel
 from desktop_asr.ui.workers import Task, run_in_background
 
@@ -79,7 +82,8 @@ class VocabularyDialog(QDialog):
 
     def __init__(self, vocabulary: VocabularyStore, parent: QWidget | None = None, *,
                  choose_import: ImportChooser = choose_import_file,
-                 choose_export: ExportChooser = choose_export_file) -> None:
+                 choose_export: ExportChooser = choose_export_file,
+                 profiles: ProfileStore | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Vocabulary"))
         self.vocabulary = vocabulary
@@ -105,6 +109,9 @@ class VocabularyDialog(QDialog):
         left_layout.addWidget(self.delete_button)
 
         self.heading = QLabel()
+        # A new list is attached to the default profile; which profiles use the list.
+        self.profiles = profiles
+        self.usage = ListUsage(profiles) if profiles is not None else None
 
         self.heading.setTextFormat(Qt.TextFormat.PlainText)  # may hold outside text
         font = QFont(self.heading.font())
@@ -143,6 +150,10 @@ class VocabularyDialog(QDialog):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.heading)
+        if self.usage is not None:
+            self.usage.attached.connect(lambda _name: self.vocabularyChanged.emit())
+            self.usage.failed.connect(self.message.show_error)
+            right_layout.addWidget(self.usage)
         right_layout.addWidget(self.correct_check)
         right_layout.addWidget(self.table, 1)
         right_layout.addLayout(rows)
@@ -170,7 +181,7 @@ class VocabularyDialog(QDialog):
         try:
             names = self.vocabulary.names()
         except AsrError as exc:
-            self.load_problem.show_error(str(exc), exc.details)
+            self.load_problem.show_error(*error_words(exc))
             names = []
         wanted = select or self._current
         self.list_widget.blockSignals(True)
@@ -204,7 +215,7 @@ class VocabularyDialog(QDialog):
             try:
                 vlist = self.vocabulary.get(name)
             except AsrError as exc:
-                self.message.show_error(str(exc), exc.details)
+                self.message.show_error(*error_words(exc))
         self._current = vlist.name if vlist is not None else None
         self.heading.setText(self.tr("The list {0}").format(vlist.name) if vlist
                              else self.tr("No vocabulary list yet: make one with New..., or "
@@ -213,6 +224,8 @@ class VocabularyDialog(QDialog):
         self.correct_check.setChecked(vlist.correct if vlist else True)
         self.correct_check.blockSignals(False)
         self.table.set_entries(vlist.entries if vlist else ())
+        if self.usage is not None:
+            self.usage.show_list(self._current)
         for widget in (self.correct_check, self.table, self.add_row_button,
                        self.remove_rows_button, self.export_button, self.delete_button,
                        self.save_button):
@@ -229,8 +242,11 @@ class VocabularyDialog(QDialog):
         try:
             created = self.vocabulary.create(name)
         except AsrError as exc:
-            self.message.show_error(str(exc), exc.details)
+            self.message.show_error(*error_words(exc))
             return
+        if self.usage is not None:  # made from the window: for the profile in use
+            self.usage.list_name = created.name
+            self.usage.use_with_default()
         self.reload(select=created.name)
         self.vocabularyChanged.emit()
 
@@ -242,7 +258,7 @@ class VocabularyDialog(QDialog):
         try:
             self.vocabulary.delete(name)
         except AsrError as exc:
-            self.message.show_error(str(exc), exc.details)
+            self.message.show_error(*error_words(exc))
             return
         self._current = None
         self.reload()
@@ -258,7 +274,7 @@ class VocabularyDialog(QDialog):
             saved = self.vocabulary.save(VocabularyList(
                 self._current, tuple(entries), self.correct_check.isChecked()))
         except AsrError as exc:
-            self.message.show_error(str(exc), exc.details)
+            self.message.show_error(*error_words(exc))
             return False
         self.table.set_entries(saved.entries)
         self._set_dirty(False)
@@ -289,7 +305,7 @@ class VocabularyDialog(QDialog):
             try:
                 self._current = self.vocabulary.create(self._free_name(path.stem)).name
             except AsrError as exc:
-                self.message.show_error(str(exc), exc.details)
+                self.message.show_error(*error_words(exc))
                 return
             self.reload(select=self._current)
             self.vocabularyChanged.emit()
@@ -318,7 +334,7 @@ class VocabularyDialog(QDialog):
         try:
             entries = self.table.entries()
         except InputError as exc:
-            self.message.show_error(str(exc), exc.details)
+            self.message.show_error(*error_words(exc))
             return
         choice = self.choose_export(self, f"{self._current}.csv")
         if not choice:
@@ -327,7 +343,7 @@ class VocabularyDialog(QDialog):
         try:
             used = export_vocabulary(entries, path, fmt)
         except AsrError as exc:
-            self.message.show_error(str(exc), exc.details)
+            self.message.show_error(*error_words(exc))
             return
         self.message.show_message(self.tr("Exported %n word(s) to {0} ({1}).", "",
                                           len(entries)).format(path, used), "success")
@@ -338,7 +354,7 @@ class VocabularyDialog(QDialog):
         try:
             self.vocabulary.set_correct(self._current, on)
         except AsrError as exc:
-            self.message.show_error(str(exc), exc.details)
+            self.message.show_error(*error_words(exc))
             return
         self.vocabularyChanged.emit()
 

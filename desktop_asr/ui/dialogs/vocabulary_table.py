@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 from desktop_asr.errors import InputError
 from desktop_asr.text.vocabulary import VocabularyEntry, make_entry, merge_entries
+from desktop_asr.ui.status.error_text import SHOWN, error_words
 
 _SEPARATOR = re.compile(r"(?<!\\)[,，]")
 
@@ -92,15 +93,16 @@ class VocabularyTable(QTableWidget):
                 continue
             if not word.strip():
                 raise InputError(self.tr("Row {0} has sounds-like hints but no word.").format(
-                    row + 1))
+                    row + 1), code=SHOWN)
             try:
                 entry = make_entry(word, hints)
             except InputError as exc:
-                raise InputError(self.tr("Row {0}: {1}").format(row + 1, exc.message)) from None
+                raise InputError(self.tr("Row {0}: {1}").format(row + 1, error_words(exc)[0]),
+                                 code=SHOWN) from None
             if entry.word in seen:
                 raise InputError(self.tr("The word {0} is in rows {1} and {2}: keep one row "
                                          "and put all its hints there.").format(
-                    entry.word, seen[entry.word] + 1, row + 1))
+                    entry.word, seen[entry.word] + 1, row + 1), code=SHOWN)
             seen[entry.word] = row
             result.append(entry)
         return result

@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication
 from desktop_asr.errors import InputError
 from desktop_asr.text.export import EXTENSIONS, FORMATS, export
 from desktop_asr.text.transcript import Segment, Transcript, join_texts
+from desktop_asr.ui.status.error_text import SHOWN
 
 
 def format_duration(seconds: float | None) -> str:
@@ -54,7 +55,7 @@ def edited_transcript(original: Transcript, text: str) -> Transcript:
 def _save_error(path: Path, exc: OSError) -> InputError:
     reason = exc.strerror or str(exc)
     message = QCoreApplication.translate("TranscriptView", "Cannot save {0}: {1}.")
-    return InputError(message.format(path, reason), details=str(exc))
+    return InputError(message.format(path, reason), details=str(exc), code=SHOWN)
 
 
 def write_export(transcript: Transcript, path: Path, fmt: str) -> Path:
@@ -90,7 +91,7 @@ def save_transcript(transcript: Transcript, folder: Path, stem: str, fmt: str) -
         return path
     message = QCoreApplication.translate("TranscriptView",
                                          "Cannot find a free file name for {0} in {1}.")
-    raise InputError(message.format(stem, folder))
+    raise InputError(message.format(stem, folder), code=SHOWN)
 
 
 def format_filters() -> dict[str, str]:

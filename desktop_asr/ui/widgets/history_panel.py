@@ -45,7 +45,7 @@ from desktop_asr.errors import InputError
 from desktop_asr.stores.history.entry import HistoryEntry
 from desktop_asr.stores.history.search import Snippet, parse_query
 from desktop_asr.stores.history.store import HistoryStore
-from desktop_asr.ui.dialogs.confirm import ask_yes_no
+from desktop_asr.ui.dialogs.confirm import ask_choice
 from desktop_asr.ui.widgets.error_details import ErrorPanel
 from desktop_asr.ui.widgets.history_rows import (
     HTML_ROLE,
@@ -88,7 +88,8 @@ class HistoryPanel(QWidget):
         self._history = history
         self._pool = pool
         self.profile_names: Callable[[], list[str]] = list
-        self.confirm: Callable[[str], bool] = lambda question: ask_yes_no(self, question)
+        self.confirm: Callable[[str], bool] = lambda question: ask_choice(
+            self, question, self.tr("Delete"), self.tr("Cancel"))
         self.set_clipboard: Callable[[str], None] = QGuiApplication.clipboard().setText
         self._entries: dict[int, HistoryEntry] = {}
         self._generation = 0
@@ -126,7 +127,9 @@ class HistoryPanel(QWidget):
         self.copy_button = QPushButton(self.tr("Copy"))
         self.copy_button.clicked.connect(self.copy_current)
         self.rerun_button = QToolButton()
-        self.rerun_button.setText(self.tr("Re-run with"))
+        self.rerun_button.setText(self.tr("Re-run with") + " ▾")
+        # The style's own arrow is drawn over the text in some styles: the text has one.
+        self.rerun_button.setStyleSheet("QToolButton::menu-indicator { image: none; }")
         self.rerun_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         rerun_menu = QMenu(self.rerun_button)
         rerun_menu.aboutToShow.connect(lambda: self._fill_rerun_menu(rerun_menu,
@@ -310,8 +313,12 @@ class HistoryPanel(QWidget):
         entry = self._entries.get(entry_id)
         if entry is None:
             return
-        question = self.tr("Delete the transcript of {0}? A kept recording is deleted too. "
-                           "This cannot be undone.").format(source_name(entry.source))
+        if entry.source_kind == "recording":
+            question = self.tr("Delete this transcript and its recording ({0})? This cannot "
+                               "be undone.").format(source_name(entry.source))
+        else:
+            question = self.tr("Delete this transcript of {0} from the history? Your file "
+                               "is not touched.").format(source_name(entry.source))
         if not self.confirm(question):
             return
         self.error_panel.clear()

@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QLocale,
     QModelIndex,
     QPersistentModelIndex,
+    QRect,
     QSize,
     Qt,
 )
@@ -96,11 +97,36 @@ class EntryDelegate(QStyledItemDelegate):
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))
+        cut = self._cut_lines(doc, rect.width())
+        ellipsis = opt.fontMetrics.horizontalAdvance("…") + 2
         painter.save()
         painter.translate(rect.topLeft())
-        painter.setClipRect(rect.translated(-rect.topLeft()))
+        clip = rect.translated(-rect.topLeft())
+        if cut:  # lines too long for the list end in "…", never mid-number
+            clip.setWidth(max(0, clip.width() - ellipsis))
+        painter.setClipRect(clip)
         doc.documentLayout().draw(painter, context)
+        painter.setClipping(False)
+        painter.setPen(opt.palette.color(role))
+        for top, height in cut:
+            painter.drawText(QRect(clip.width(), top, ellipsis, height),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "…")
         painter.restore()
+
+    @staticmethod
+    def _cut_lines(doc: QTextDocument, width: int) -> list[tuple[int, int]]:
+        """(top, height) of each line of ``doc`` wider than ``width``."""
+        cut = []
+        block = doc.begin()
+        layout = doc.documentLayout()
+        while block.isValid():
+            lines = block.layout()
+            if lines is not None and lines.lineCount() and (
+                    lines.lineAt(0).naturalTextWidth() + 2 * doc.documentMargin() > width):
+                box = layout.blockBoundingRect(block)
+                cut.append((int(box.top()), int(box.height())))
+            block = block.next()
+        return cut
 
     def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:

@@ -8,6 +8,7 @@ import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -38,6 +39,12 @@ def display_name(item: QueueItem) -> str:
     return item.label.replace("\\", "/").rsplit("/", 1)[-1]
 
 
+# Errors no retry can mend: the file itself cannot be decoded, or is not there.
+NEVER_DECODABLE = frozenset({"not_audio", "no_audio_track", "file_empty", "file_corrupt",
+                             "file_missing", "file_is_folder"})
+ERROR_STYLE = "color: #c62828;"  # as the error panels of the dialogs
+
+
 class QueueRow(QWidget):
     cancelRequested = Signal(int)
     retryRequested = Signal(int)
@@ -62,7 +69,13 @@ class QueueRow(QWidget):
         self.cancel_button.clicked.connect(lambda: self.cancelRequested.emit(self.item_id))
         self.retry_button.clicked.connect(lambda: self.retryRequested.emit(self.item_id))
         self.open_button.clicked.connect(lambda: self.openRequested.emit(self.item_id))
+        self.icon = QLabel()  # a warning sign on a failed row
+        size = self.fontMetrics().height()
+        self.icon.setPixmap(QApplication.style().standardIcon(
+            QApplication.style().StandardPixmap.SP_MessageBoxWarning).pixmap(size, size))
+        self.icon.hide()
         top = QHBoxLayout()
+        top.addWidget(self.icon)
         top.addWidget(self.name, 1)
         top.addWidget(self.open_button)
         top.addWidget(self.retry_button)
@@ -94,8 +107,17 @@ class QueueRow(QWidget):
         self.progress.setVisible(item.status in (RUNNING, QUEUED, DONE)
                                  or (item.status == WAITING and bool(item.progress)))
         self.cancel_button.setVisible(item.status in (QUEUED, RUNNING, WAITING))
-        self.retry_button.setVisible(item.status in (WAITING, FAILED))
+        self.retry_button.setVisible(item.status == WAITING or (
+            item.status == FAILED and item.error_code not in NEVER_DECODABLE))
         self.open_button.setVisible(item.status == DONE)
+        failed = item.status == FAILED
+        self.icon.setVisible(failed)
+        self.status.setStyleSheet(ERROR_STYLE if failed else "")
+
+    def entry_deleted(self) -> None:
+        """The row's history entry was deleted: there is nothing left to show."""
+        self.open_button.setEnabled(False)
+        self.open_button.setToolTip(self.tr("This transcript was deleted from the history."))
 
     def tick(self) -> None:
         """Once a second: a waiting row counts down to its next try; a running one shows
@@ -121,7 +143,11 @@ class QueueRow(QWidget):
         if item.status == DONE:
             text = item.transcript.text if item.transcript is not None else ""
             first = text.strip().splitlines()[0] if text.strip() else self.tr("(no speech)")
-            return first if len(first) <= 80 else first[:79] + "…"
+            first = first if len(first) <= 80 else first[:79] + "…"
+            if item.finished_at is None or item.started_at is None:
+                return self.tr("Done ✓ · {0}").format(first)
+            took = max(1, round(item.finished_at - item.started_at))
+            return self.tr("Done ✓ in {0} s · {1}").format(took, first)
         if item.status == FAILED:
             return self.tr("Failed: {0}").format(item.error)
         if item.status == CANCELLED:
@@ -204,6 +230,12 @@ class QueueView(QScrollArea):
             self._add(item)
         else:
             row.update_item(item)
+
+    def entry_deleted(self, entry_id: int) -> None:
+        """A history entry was deleted: rows showing it can show it no more."""
+        for row in self.rows.values():
+            if row.item.history_id == entry_id:
+                row.entry_deleted()
 
     def clear_finished(self) -> None:
         for item_id, row in list(self.rows.items()):

@@ -38,8 +38,13 @@ class RecordPanel(QWidget):
         super().__init__(parent)
         self.controller = controller
         self._devices = devices
+        self.server_ready = True  # False: no server set up, nothing can be sent
         self.button = QPushButton()
+        self.button.setObjectName("recordButton")
         self.button.setMinimumHeight(36)
+        self.button.setToolTip(self.tr("Record, then transcribe into this window (Ctrl+R)"))
+        self.dictation_hint = QLabel()
+        self.dictation_hint.setWordWrap(True)
         self.button.clicked.connect(controller.toggle_file_recording)
         self.elapsed = QLabel(format_elapsed(0))
         self.meter = LevelMeter()
@@ -61,11 +66,14 @@ class RecordPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addLayout(device_row)
+        layout.addWidget(self.dictation_hint)
         layout.addWidget(self.problem)
         controller.stateChanged.connect(self._refresh)
         controller.recordingTick.connect(lambda s: self.elapsed.setText(format_elapsed(s)))
         controller.levelChanged.connect(self.meter.set_level)
         controller.settingsChanged.connect(lambda _s: self._fill_devices(self._names))
+        controller.settingsChanged.connect(lambda _s: self._show_dictation_key())
+        self._show_dictation_key()
         self._names: list[tuple[str, bool]] = []
         self._fill_devices([])
         self._refresh()
@@ -97,12 +105,28 @@ class RecordPanel(QWidget):
         if name != settings.input_device:
             self.controller.save_settings(replace(settings, input_device=name))
 
+    def set_server_ready(self, ready: bool) -> None:
+        """Whether a server is set up (without one, Record waits for it)."""
+        self.server_ready = ready
+        self._refresh()
+
+    def _show_dictation_key(self) -> None:
+        key = self.controller.settings.dictation_toggle
+        self.dictation_hint.setText(
+            self.tr("To dictate into another app, press {0} there: the text is typed where "
+                    "you are.").format(key) if key else
+            self.tr("To dictate into another app, choose a dictation key in Settings."))
+
     def _refresh(self, _state: str = "") -> None:
         recording = self.controller.state == RECORDING
-        self.button.setText(self.tr("Stop and transcribe") if recording
-                            else self.tr("Record"))
+        self.button.setText(self.tr("■  Stop and transcribe") if recording
+                            else self.tr("●  Record and transcribe here"))
+        self.button.setStyleSheet(
+            "#recordButton:enabled { color: white; background: #c62828; font-weight: bold;"
+            " border-radius: 4px; padding: 4px 14px; }" if not recording else
+            "#recordButton { font-weight: bold; padding: 4px 14px; }")
         available = self.controller.recording_available
-        self.button.setEnabled(available)
+        self.button.setEnabled(available and (self.server_ready or recording))
         self.device_box.setEnabled(available and not recording)
         self.device_box.setVisible(available)
         self.device_label.setVisible(available)
@@ -110,3 +134,4 @@ class RecordPanel(QWidget):
         self.problem.setVisible(not available)
         if not recording:
             self.meter.reset()
+            self.elapsed.setText(format_elapsed(0))  # the next recording starts at 0:00

@@ -39,6 +39,7 @@ from desktop_asr.stores.history.entry import HistoryEntry
 from desktop_asr.text.export import EXTENSIONS
 from desktop_asr.text.transcript import Segment, Transcript
 from desktop_asr.ui.dialogs.language_names import language_label
+from desktop_asr.ui.status.error_text import error_words
 from desktop_asr.ui.transcript.find_bar import FindBar, find_in_editor
 from desktop_asr.ui.transcript.saving import (
     edited_transcript,
@@ -124,6 +125,7 @@ class TranscriptView(QWidget):
         self.source_label = QLabel()
         self.source_label.setTextFormat(Qt.TextFormat.PlainText)  # may hold outside text
         facts = QHBoxLayout()
+        facts.setContentsMargins(6, 4, 6, 0)  # clear of the tab's frame
         for label in (self.language_label, self.duration_label, self.profile_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             facts.addWidget(label)
@@ -340,7 +342,7 @@ class TranscriptView(QWidget):
             path = save_transcript(transcript, self.save_folder, source_stem(transcript.source),
                                    fmt)
         except InputError as exc:
-            self.error_panel.show_error(str(exc), exc.details)
+            self.error_panel.show_error(*error_words(exc))
             return None
         self._saved(path, normalize_format(fmt))
         return path
@@ -378,7 +380,7 @@ class TranscriptView(QWidget):
         try:
             write_export(transcript, path, out_fmt)
         except InputError as exc:
-            self.error_panel.show_error(str(exc), exc.details)
+            self.error_panel.show_error(*error_words(exc))
             return None
         self._saved(path, out_fmt)
         return path
