@@ -121,8 +121,9 @@ class Dictation(QObject):
                 self._releaseRequested.emit)
             hotkeys.start()
         except Exception as exc:  # a refused key, or no way to listen on this desktop
+            reason, details = error_words(exc)
             self.app.report_error(self.tr("The dictation keys are not active: {0}").format(
-                exc))
+                reason), details)
             return
         self.hotkeys = hotkeys
         self._arm(settings)
@@ -297,8 +298,9 @@ class Dictation(QObject):
             self._deliver(text, settings)
         except Exception as exc:  # the text is kept: on the clipboard and in the history
             self.app.copy_text(text)
-            self.app.report_error(self.tr("The text could not be pasted ({0}); it is on "
-                                          "the clipboard.").format(exc))
+            reason, details = error_words(exc)  # the system's own words go to Details
+            self.app.report_error(self.tr("The text could not be pasted; it is on the "
+                                          "clipboard. {0}").format(reason).strip(), details)
         else:
             self.app.clear_error()  # an earlier error is stale now
         self._keep(result, take, duration)

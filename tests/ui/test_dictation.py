@@ -80,14 +80,15 @@ class FakeHotkeys:
 def make_dictation(stores, history, tmp_path, qtbot):
     made = []
 
-    def make(speech: Path, settings: AppSettings | None = None):
+    def make(speech: Path, settings: AppSettings | None = None, deliver=None, clipboard=None):
         store = AppSettingsStore(tmp_path / "settings.json")
         store.save(settings or AppSettings())
         services = Services(stores=stores, history=history, settings=store,
-                            recorder=SpeakingRecorder(speech), clipboard=lambda text: None)
+                            recorder=SpeakingRecorder(speech),
+                            clipboard=clipboard or (lambda text: None))
         app = AppController(services)
         delivered: list[str] = []
-        dictation = Dictation(app, deliver=lambda text, s: delivered.append(text),
+        dictation = Dictation(app, deliver=deliver or (lambda text, s: delivered.append(text)),
                               hotkeys_factory=FakeHotkeys)
         dictation.apply_settings()
         made.append((app, dictation))

@@ -20,7 +20,7 @@ from desktop_asr.stores.profiles import Profile
 from desktop_asr.stores.run_plan import plan_run
 from desktop_asr.stores.secrets import SecretStore
 from desktop_asr.ui import app as ui_app
-from desktop_asr.ui.controller import AppController, Services
+from desktop_asr.ui.controller import RECORDING, AppController, Services
 from desktop_asr.ui.dialogs.first_run_dialog import FirstRunDialog
 from desktop_asr.ui.main_window import MainWindow
 from desktop_asr.ui.status import error_text
@@ -29,6 +29,7 @@ from desktop_asr.ui.transcription_queue import FAILED, WAITING, TranscriptionQue
 from desktop_asr.ui.tray import Tray
 from tests import dtmf
 from tests.ui.conftest import closed_port_url
+from tests.ui.test_dictation import FakeHotkeys, make_dictation, speech_file  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -192,3 +193,29 @@ def test_every_code_the_core_raises_has_a_translated_sentence(zh):
     assert len(used) > 30
     for code, sentence in known.items():
         assert chinese(sentence()), code
+
+
+def test_dictated_text_that_cannot_be_pasted_is_said_in_chinese(make_dictation,  # noqa: F811
+                                                                stores,
+                                                                refserver, tmp_path, qtbot,
+                                                                zh):
+    """The system's own English (an input tool's error) goes to Details, not the banner."""
+    stores.profiles.add(Profile(name="home", server=refserver.url))
+
+    def deliver(_text, _settings):
+        raise OSError("xdotool: Can't open display")
+
+    copied: list[str] = []
+    app, _dictation, _ = make_dictation(speech_file(tmp_path, "123"), deliver=deliver,
+                                        clipboard=copied.append)
+    errors: list[tuple[str, str]] = []
+    app.errorRaised.connect(lambda message, details: errors.append((message, details)))
+    FakeHotkeys.made[-1].on_toggle()
+    qtbot.waitUntil(lambda: app.state == RECORDING)
+    FakeHotkeys.made[-1].on_toggle()
+    qtbot.waitUntil(lambda: bool(errors), timeout=20000)
+    (message, details), = errors
+    assert chinese(message)
+    assert "xdotool" not in message
+    assert "xdotool" in details
+    assert copied == ["123"]  # the text is kept: on the clipboard
