@@ -179,12 +179,12 @@
         <translation>没有听到声音。</translation>
     </message>
     <message>
-        <source>The text could not be pasted ({0}); it is on the clipboard.</source>
-        <translation>无法粘贴文字（{0}），文字已在剪贴板中。</translation>
-    </message>
-    <message>
         <source>Dictation {0}</source>
         <translation>听写 {0}</translation>
+    </message>
+    <message>
+        <source>The text could not be pasted; it is on the clipboard. {0}</source>
+        <translation>无法粘贴文字，文字已放到剪贴板上。{0}</translation>
     </message>
     <message>
         <source>Dictation could not be sent while speaking ({0}); the recording is transcribed as a file.</source>
