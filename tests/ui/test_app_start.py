@@ -4,10 +4,11 @@ and quits cleanly."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QTimer
+from PySide6.QtCore import QCoreApplication, QLocale, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_asr.stores.profile_store import ProfileStore
@@ -15,6 +16,19 @@ from desktop_asr.stores.profiles import Profile
 from desktop_asr.ui import app as ui_app
 from desktop_asr.ui.dialogs.first_run_dialog import FirstRunDialog
 from desktop_asr.ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def app_left_behind_is_gone(qapp):
+    """The started app's windows and its background checks end here, not inside a later
+    test: a server check still running, and a window collected by a later test's garbage
+    collection while such a check ends, can bring the whole process down."""
+    yield
+    QThreadPool.globalInstance().waitForDone(15000)
+    for _ in range(3):
+        qapp.processEvents()
+        QCoreApplication.sendPostedEvents(None, 0)  # deleteLater of closed windows
+    gc.collect()
 
 
 @pytest.fixture
