@@ -210,15 +210,16 @@ def test_the_player_plays_the_file_from_the_asked_time(qtbot, tmp_path):
     assert stream.kwargs["channels"] == 1
     out = np.zeros((800, 1), dtype=np.int16)
     stream.kwargs["callback"](out, 800, None, None)
-    assert np.array_equal(out[:, 0], samples[24000:24800])  # from 1.5 s on
-    assert player.position() == pytest.approx(1.55)
+    # From 1.3 s on: 0.2 s before the asked time, so the first syllable is heard.
+    assert np.array_equal(out[:, 0], samples[20800:21600])
+    assert player.position() == pytest.approx(1.35)
     player.toggle_pause()
     assert stream.closed
     assert not player.is_playing()
     player.toggle_pause()  # goes on where it paused
     out2 = np.zeros((10, 1), dtype=np.int16)
     sd.streams[-1].kwargs["callback"](out2, 10, None, None)
-    assert np.array_equal(out2[:, 0], samples[24800:24810])
+    assert np.array_equal(out2[:, 0], samples[21600:21610])  # resumed with no lead-in
     player.stop()
 
 

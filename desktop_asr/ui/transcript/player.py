@@ -27,6 +27,8 @@ TICK_MS = 50
 _log = logging.getLogger(__name__)
 
 
+LEAD_IN_SECONDS = 0.2  # play_from starts this much before the asked time
+
 def _import_sounddevice() -> ModuleType:
     import sounddevice  # PortAudio may be missing: the caller says so in words
 
@@ -79,7 +81,10 @@ class SegmentPlayer(QObject):
             return self._position / audio.SAMPLE_RATE
 
     def play_from(self, seconds: float) -> None:
-        """Play from ``seconds`` (decoding the audio first, once)."""
+        """Play from a little before ``seconds`` (decoding the audio first, once): a sound
+        device's first moments can be lost while its stream starts, and a segment's first
+        syllable should be heard."""
+        seconds = max(0.0, seconds - LEAD_IN_SECONDS)
         if self._path is None:
             self.failed.emit(self.tr("There is no audio to play for this transcript."))
             return
