@@ -28,10 +28,11 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from desktop_asr.engine.speech import frame_levels
+
 Pcm = npt.NDArray[np.int16]
 
 SAMPLE_RATE = 16000
-SILENCE_DBFS = -120.0  # the level of digital silence (log of zero)
 DEFAULT_MARGIN_SECONDS = 0.2  # silence kept around speech so that no word is clipped
 
 
@@ -58,19 +59,6 @@ class VadSettings:
 class VadEvent:
     kind: Literal["start", "end"]
     sample: int  # where speech starts, or ends (the end of its last loud frame)
-
-
-def frame_levels(samples: Pcm, frame: int) -> npt.NDArray[np.float64]:
-    """The level in dBFS of each whole ``frame``-sample frame of ``samples``."""
-    count = samples.size // frame
-    if count == 0:
-        return np.empty(0, dtype=np.float64)
-    frames = samples[: count * frame].astype(np.float64).reshape(count, frame) / 32768.0
-    power = np.einsum("ij,ij->i", frames, frames) / frame
-    with np.errstate(divide="ignore"):
-        levels = 10.0 * np.log10(power)
-    clamped: npt.NDArray[np.float64] = np.maximum(levels, SILENCE_DBFS)
-    return clamped
 
 
 class VoiceActivity:

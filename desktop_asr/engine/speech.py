@@ -22,7 +22,7 @@ import numpy.typing as npt
 from desktop_asr.engine.audio import SAMPLE_RATE, Pcm
 from desktop_asr.engine.chunking import DEFAULT_MAX_CHUNK_SECONDS, Chunk, ChunkPlanner, quietest_cut
 
-SILENCE_DBFS = -120.0
+SILENCE_DBFS = -120.0  # the level of digital silence (log of zero)
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,9 @@ class SpeechSpan:
         return self.end - self.start
 
 
-def _levels(samples: Pcm, frame: int) -> npt.NDArray[np.float64]:
+def frame_levels(samples: Pcm, frame: int) -> npt.NDArray[np.float64]:
+    """The level in dBFS of each whole ``frame``-sample frame of ``samples`` (digital
+    silence is SILENCE_DBFS); the dictation VAD measures with it too."""
     count = samples.size // frame
     if count == 0:
         return np.empty(0, dtype=np.float64)
@@ -54,8 +56,8 @@ def _levels(samples: Pcm, frame: int) -> npt.NDArray[np.float64]:
     power = np.einsum("ij,ij->i", frames, frames) / frame
     with np.errstate(divide="ignore"):
         levels = 10.0 * np.log10(power)
-    out: npt.NDArray[np.float64] = np.maximum(levels, SILENCE_DBFS)
-    return out
+    clamped: npt.NDArray[np.float64] = np.maximum(levels, SILENCE_DBFS)
+    return clamped
 
 
 def _runs(mask: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
@@ -73,7 +75,7 @@ def find_speech(samples: Pcm, settings: SpeechSettings | None = None,
     """The spans of speech in mono int16 ``samples``, in order, in seconds."""
     s = settings or SpeechSettings()
     frame = max(1, round(s.frame_seconds * sample_rate))
-    levels = _levels(samples, frame)
+    levels = frame_levels(samples, frame)
     if levels.size == 0:
         return []
     floor = float(np.percentile(levels, s.floor_percentile))
