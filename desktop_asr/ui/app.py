@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Mapping
 from ctypes.util import find_library
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from desktop_asr import resources
 
@@ -124,54 +124,6 @@ def remove_translators(app: QCoreApplication, translators: list[QTranslator]) ->
         app.removeTranslator(translator)
 
 
-def repair_signal_refcounts() -> bool:
-    """Work around a reference-count bug of PySide6 6.12.0 on CPython before 3.12: a
-    signal's ``emit()`` called from Python returns True without a reference of its own, so
-    every emit takes one reference off the interpreter's True. After a few thousand emits
-    (a few minutes of recording: the elapsed time and level are sent ten times a second)
-    the interpreter aborts ("bool_dealloc: deallocating True or False") and a recording in
-    progress is lost. The loss is measured once on a probe signal; when there is one,
-    ``emit`` is wrapped to give back exactly what it takes. Returns whether it did (False
-    on a PySide or Python without the bug; safe to call twice)."""
-    if sys.version_info >= (3, 12):  # True and False are immortal: nothing to lose
-        return False
-    import ctypes
-
-    from PySide6.QtCore import QObject, Signal, SignalInstance
-
-    if getattr(SignalInstance.emit, "_gives_back", 0):
-        return False
-
-    class _Probe(QObject):
-        ping = Signal()
-
-    probe = _Probe()
-    ping: Any = probe.ping  # typed as returning None; PySide returns True
-    before = sys.getrefcount(True)
-    result = ping.emit()
-    lost = before + 1 - sys.getrefcount(True) if result is True else 0
-    probe.deleteLater()
-    if lost <= 0:
-        return False
-    incref = ctypes.pythonapi.Py_IncRef
-    incref.argtypes = [ctypes.py_object]
-    incref.restype = None
-    for _ in range(lost):
-        incref(True)  # what the probe took
-    emit: Any = SignalInstance.emit
-
-    def emit_giving_back(self: Any, *args: Any) -> Any:
-        result = emit(self, *args)
-        if result is True:
-            for _ in range(lost):
-                incref(True)
-        return result
-
-    emit_giving_back._gives_back = lost  # type: ignore[attr-defined]
-    SignalInstance.emit = emit_giving_back  # type: ignore[method-assign]
-    return True
-
-
 def run_app(argv: list[str], initial_command: str | None = None) -> int:
     """Open the app (or hand ``initial_command`` -- "show" by default -- to the instance
     already running) and run the event loop; return the exit status.
@@ -208,7 +160,6 @@ def run_app(argv: list[str], initial_command: str | None = None) -> int:
     QApplication.setOrganizationName(ORGANIZATION)
     QApplication.setDesktopFileName(APP_NAME)  # matches packaging/linux/desktop-asr.desktop
     app = existing if isinstance(existing, QApplication) else QApplication([APP_NAME, *argv])
-    repair_signal_refcounts()
     app.setWindowIcon(QIcon(str(resources.icon_path("app"))))
 
     from desktop_asr.ui.desktop import DesktopApp, default_services

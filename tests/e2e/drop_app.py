@@ -13,13 +13,11 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from desktop_asr.ui.app import repair_signal_refcounts
 from desktop_asr.ui.desktop import DesktopApp, default_services
 
 
 def main(paths: list[str]) -> int:
     app = QApplication(["desktop-asr"])
-    repair_signal_refcounts()  # as run_app does
     services, problems = default_services()
     desktop = DesktopApp(app, services, problems=problems)
     desktop.start()
@@ -31,7 +29,7 @@ def main(paths: list[str]) -> int:
         mime = QMimeData()
         mime.setUrls([QUrl.fromLocalFile(p) for p in paths])
         centre = QPointF(zone.rect().center())
-        enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime,
+        enter = QDragEnterEvent(zone.rect().center(), Qt.DropAction.CopyAction, mime,
                                 Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
         QApplication.sendEvent(zone, enter)
         event = QDropEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,

@@ -14,14 +14,10 @@ from desktop_asr.stores.run_plan import Stores, plan_run
 from desktop_asr.stores.secrets import SecretStore
 from desktop_asr.stores.vocabulary_store import VocabularyStore
 from desktop_asr.system.autostart import Autostart
-from desktop_asr.ui.app import repair_signal_refcounts
 from desktop_asr.ui.transcription_queue import TranscriptionQueue
 
 # Must happen before pytest-qt creates the QApplication (at the first qapp/qtbot use).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# As the app does at its start: PySide6 6.12.0's emit() takes a reference off True each
-# time; a test run emits enough signals to make the interpreter abort at exit.
-repair_signal_refcounts()
 
 
 def closed_port_url() -> str:

@@ -26,7 +26,7 @@ def mime_with(urls: list[QUrl] | None = None, text: str | None = None) -> QMimeD
 def drop(widget: DropZone, mime: QMimeData) -> tuple[bool, bool]:
     """Send a drag-enter then a drop, as the windowing system does; (entered, dropped)."""
     centre = widget.rect().center()
-    enter = QDragEnterEvent(QPointF(centre), Qt.DropAction.CopyAction, mime,
+    enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, enter)
     entered = enter.isAccepted()

@@ -29,8 +29,9 @@ def drop_files(window: MainWindow, paths: list[Path]) -> None:
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     zone = window.drop_zone
     centre = QPointF(zone.rect().center())
-    enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    # QDragEnterEvent takes a QPoint up to PySide6 6.11, QDropEvent a QPointF.
+    enter = QDragEnterEvent(zone.rect().center(), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(zone, enter)
     assert enter.isAccepted()
     drop = QDropEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,

@@ -1,8 +1,9 @@
-"""PySide6 6.12.0 on CPython before 3.12 takes a reference off True at every emit() from
-Python; thousands of emits (minutes of recording: the elapsed time and level go out ten
-times a second) abort the interpreter. The app gives back what each emit takes
-(desktop_asr/ui/app.py: repair_signal_refcounts, applied by run_app and this suite's
-conftest)."""
+"""PySide6 6.12.0 on CPython 3.11 returns None from every void method, and True from every
+emit(), without a reference of its own: each call takes one reference off the interpreter's
+None or True, and after a few thousand (a minute of a level meter repainting while the user
+records) the interpreter aborts ("none_dealloc: deallocating None") and the recording in
+progress is lost. pyproject.toml excludes that release; this checks the PySide6 installed
+here (and so the one a bundle is built from) keeps both as they were."""
 
 from __future__ import annotations
 
@@ -12,49 +13,47 @@ import textwrap
 
 from tests.integration.clitools import ROOT
 
-_EMIT_A_LOT = textwrap.dedent("""
+_CALL_A_LOT = textwrap.dedent("""
     import sys
-    from PySide6.QtCore import QCoreApplication, QObject, Signal
-    from desktop_asr.ui.app import repair_signal_refcounts
+    from PySide6.QtCore import QObject, QRectF, Signal
+    from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtWidgets import QApplication, QLabel
 
-    app = QCoreApplication([])
-    if sys.argv[1] == "repaired":
-        repair_signal_refcounts()
+    app = QApplication(["-platform", "offscreen"])
 
     class Ticker(QObject):
         tick = Signal(float)
 
-    ticker, seen = Ticker(), []
+    ticker, seen, label = Ticker(), [], QLabel()
     ticker.tick.connect(seen.append)
-    before = sys.getrefcount(True)
+    image = QImage(64, 16, QImage.Format.Format_ARGB32)
+    painter, colour = QPainter(image), QColor(46, 170, 80)
+    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
     for n in range(100):
         ticker.tick.emit(n / 10)
-    print(before - sys.getrefcount(True), len(seen), flush=True)
-    for n in range(20000):  # half an hour of a recording's ticks and levels
+        label.setText(str(n))
+        painter.fillRect(QRectF(0, 0, n % 64, 16), colour)
+    print(none_before - sys.getrefcount(None), true_before - sys.getrefcount(True),
+          len(seen), flush=True)
+    for n in range(20000):  # half an hour of a recording's ticks, levels and repaints
         ticker.tick.emit(n / 10)
+        painter.fillRect(QRectF(0, 0, n % 64, 16), colour)
+    painter.end()
     print("still alive", flush=True)
 """)
 
 
-def run(mode: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", _EMIT_A_LOT, mode], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60, check=False)
-
-
-def test_signals_emitted_from_python_leave_true_as_it_was():
-    result = run("repaired")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["0 100", "still alive"]
-
-
-def test_the_emit_bug_is_only_worked_around_where_it_exists():
+def test_void_calls_and_emits_leave_none_and_true_as_they_were():
     import PySide6
 
-    bare = run("bare")
-    lost = int(bare.stdout.split()[0]) if bare.stdout else None
-    if sys.version_info >= (3, 12) or lost == 0:
-        assert bare.returncode == 0, bare.stderr  # nothing to repair here
-    else:
-        assert lost == 100, (PySide6.__version__, bare.stdout)
-        assert bare.returncode != 0  # the abort the workaround prevents
-        assert "bool_dealloc" in bare.stderr
+    result = subprocess.run([sys.executable, "-c", _CALL_A_LOT], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, (PySide6.__version__, result.stderr[-2000:])
+    lines = result.stdout.splitlines()
+    none_lost, true_lost, delivered = (int(n) for n in lines[0].split())
+    # References kept (by caches, or leaked) are harmless; the bug loses one per call (200
+    # of None and 100 of True here), where a few may come and go with caches.
+    assert none_lost < 20, (PySide6.__version__, lines[0])
+    assert true_lost < 20, (PySide6.__version__, lines[0])
+    assert delivered == 100
+    assert lines[1] == "still alive"
