@@ -24,7 +24,6 @@ import time
 from pathlib import Path
 
 from desktop_asr.engine import audio
-from desktop_asr.engine.chunking import ChunkPlanner
 from desktop_asr.engine.client import AsrClient, ServerConfig
 from desktop_asr.engine.transcribe import (
     JobEvent,
@@ -90,7 +89,7 @@ async def transcribe(url: str, path: Path, *, before: bool = False
     async with AsrClient(ServerConfig(base_url=url)) as client:
         job = TranscriptionJob(path, TranscriptionSettings(model="qwen3-asr"), listen)
         if before:
-            job._planner = ChunkPlanner(job.settings.max_chunk_seconds)
+            job._pauses = False
         job.prepare()
         began = time.perf_counter()
         transcript = await job.run(client)

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from desktop_asr.cli.progress import ProgressBar, StreamPrinter
-from desktop_asr.engine.client import AsrClient
+from desktop_asr.engine.pipeline.dispatch import Dispatcher
 from desktop_asr.engine.transcribe import JobEvent, TranscriptionJob, TranscriptionSettings, is_url
 from desktop_asr.errors import AsrError, scrub
 from desktop_asr.stores.credentials import public_url, register_url_secrets
@@ -66,20 +66,20 @@ async def run_inputs(plan: RunPlan, inputs: list[Input], output: Output,
     if all(problems):
         return [_finish(plan, item, Outcome(item.source, error=problem), None)
                 for item, problem in zip(inputs, problems, strict=True)]
-    async with AsrClient(plan.config) as client:
+    # One request budget for every input: the chunks of all files keep the servers busy.
+    async with Dispatcher(plan.configs, settings.concurrency) as client:
         if settings.model is None:
             try:
-                models = await client.list_models()
+                models = await client.call((-1,), lambda c: c.list_models())
                 if not models:
                     raise AsrError("The server lists no models; give one with --model.")
             except AsrError as exc:
                 return [_finish(plan, item, Outcome(item.source, error=str(exc)), history)
                         for item in inputs]
             settings = replace(settings, model=models[0])
-        limiter = asyncio.Semaphore(settings.concurrency)
         streaming = settings.stream
         tasks = {} if streaming else {
-            n: asyncio.create_task(_transcribe(client, i.source, settings, limiter))
+            n: asyncio.create_task(_transcribe(client, i.source, settings))
             for n, i in enumerate(inputs) if not problems[n]
         }
         for n, item in enumerate(inputs):
@@ -87,7 +87,7 @@ async def run_inputs(plan: RunPlan, inputs: list[Input], output: Output,
                 if problems[n]:
                     outcome = Outcome(item.source, error=problems[n])
                 elif streaming:  # one at a time so the streamed text stays readable
-                    outcome = await _transcribe(client, item.source, settings, limiter)
+                    outcome = await _transcribe(client, item.source, settings)
                 else:
                     outcome = await tasks[n]
             except asyncio.CancelledError:
@@ -141,8 +141,8 @@ def _check(source: str, settings: TranscriptionSettings) -> str:
     return ""
 
 
-async def _transcribe(client: AsrClient, source: str, settings: TranscriptionSettings,
-                      limiter: asyncio.Semaphore) -> Outcome:
+async def _transcribe(client: Dispatcher, source: str,
+                      settings: TranscriptionSettings) -> Outcome:
     stream_printer = StreamPrinter(sys.stderr) if settings.stream else None
     bar = None
     if not settings.stream and sys.stderr.isatty():
@@ -154,7 +154,7 @@ async def _transcribe(client: AsrClient, source: str, settings: TranscriptionSet
         if bar is not None:
             bar.handle(event)
 
-    job = TranscriptionJob(source, settings, listener=listener, limiter=limiter)
+    job = TranscriptionJob(source, settings, listener=listener)
     try:
         await asyncio.to_thread(job.prepare)
         transcript = await job.run(client)

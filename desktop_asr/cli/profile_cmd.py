@@ -40,8 +40,10 @@ def add_parser(commands: Any) -> None:
     add = actions.add_parser("add", help="add a profile",
                              description="Add a server profile.")
     add.add_argument("name", metavar="NAME")
-    add.add_argument("--server", required=True, metavar="URL",
-                     help="server base URL, e.g. http://10.0.0.5:30101 (/v1 optional)")
+    add.add_argument("--server", required=True, action="append", metavar="URL",
+                     help="server base URL, e.g. http://10.0.0.5:30101 (/v1 optional); "
+                     "repeat it for several servers (one per GPU): chunks go to the one "
+                     "with the most free capacity")
     _field_options(add)
     key = add.add_mutually_exclusive_group()
     _key_options(key)
@@ -52,7 +54,9 @@ def add_parser(commands: Any) -> None:
                               description="Change some settings of a profile; the others "
                               "stay. An empty value (--model '') goes back to the default.")
     edit.add_argument("name", metavar="NAME")
-    edit.add_argument("--server", metavar="URL", help="server base URL")
+    edit.add_argument("--server", action="append", metavar="URL",
+                      help="server base URL; repeat it for several servers (replaces the "
+                      "profile's list)")
     _field_options(edit)
     edit.add_argument("--add-vocab-list", action="append", default=[], metavar="LIST",
                       help="attach one more vocabulary list; repeatable")
@@ -177,7 +181,8 @@ def _given_fields(args: argparse.Namespace) -> dict[str, Any]:
     if args.headers is not None:
         given["headers"] = tuple(_parse_header(h) for h in args.headers)
     if args.server is not None:
-        given["server"] = args.server
+        given["server"] = args.server[0]
+        given["servers"] = tuple(args.server)
     if args.api_key_env is not None:
         given["api_key_env"] = args.api_key_env
     return given

@@ -62,7 +62,7 @@ def run_show(args: argparse.Namespace) -> int:
     lines = [
         ("name", profile.name),
         ("default", yes[profile.name == default]),
-        ("server", profile.server),
+        ("server" if len(profile.servers) == 1 else "servers", ", ".join(profile.servers)),
         ("model", profile.model or "(the first model the server lists)"),
         ("api style", profile.api_style),
         ("language", profile.language),

@@ -35,9 +35,10 @@ def add_parser(commands: Any) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="a file path or an http(s) URL")
     p.add_argument("--profile", metavar="NAME",
                    help="use this server profile (see: desktop-asr profile list)")
-    p.add_argument("--server",
+    p.add_argument("--server", action="append", metavar="URL",
                    help="server base URL, e.g. http://10.0.0.5:30101 (/v1 optional); "
-                   "without --profile, no profile is used")
+                   "repeat it to spread the chunks over several servers; without "
+                   "--profile, no profile is used")
     p.add_argument("--model", help="model name (default: the first model the server lists)")
     p.add_argument("--api-key-env", metavar="VAR",
                    help="read the API key from this environment variable")
@@ -156,9 +157,10 @@ def _plan(args: argparse.Namespace) -> Any:
     from desktop_asr.stores.credentials import check_server_url
     from desktop_asr.text.languages import resolve_language
 
-    if args.server is not None:
+    servers: list[str] = args.server or []
+    for server in servers:
         try:
-            check_server_url(args.server)
+            check_server_url(server)
         except AsrError as exc:
             raise UsageError(f"--server: {exc}") from None
     if args.api_key_env and not os.environ.get(args.api_key_env, "").strip():
@@ -170,7 +172,8 @@ def _plan(args: argparse.Namespace) -> Any:
         except ValueError as exc:
             raise UsageError(f"--language: {exc}") from None
     options = RunOptions(
-        server=args.server,
+        server=servers[0] if servers else None,
+        more_servers=tuple(servers[1:]),
         model=args.model,
         api_key_env=args.api_key_env,
         language=args.language,

@@ -96,37 +96,35 @@ def decode_pcm(path: str | Path, block_seconds: float = 10.0) -> Iterator[Pcm]:
     container = _open(p)
     with container:
         stream = _audio_stream(container, p)
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
-        target = int(block_seconds * SAMPLE_RATE)
-        pending: list[Pcm] = []
-        pending_len = 0
+        target = max(1, int(block_seconds * SAMPLE_RATE))
+        # FFmpeg gathers the resampled audio into frames of ``target`` samples: one array
+        # per block reaches Python, not one per decoded frame (the same samples either way).
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE,
+                                      frame_size=target)
         total = 0
         try:
             for frame in _decoded_frames(container, stream):
                 for out in resampler.resample(frame):
-                    block: Pcm = out.to_ndarray().reshape(-1).astype(np.int16, copy=False)
-                    pending.append(block)
-                    pending_len += block.size
-                    if pending_len >= target:
-                        total += pending_len
-                        yield np.concatenate(pending)
-                        pending, pending_len = [], 0
+                    total += out.samples
+                    yield _s16(out)
             for out in resampler.resample(None):
-                pending.append(out.to_ndarray().reshape(-1).astype(np.int16, copy=False))
-                pending_len += pending[-1].size
+                total += out.samples
+                yield _s16(out)
         except (av.error.FFmpegError, ValueError) as exc:
             raise UnsupportedMediaError(
                 f"{p.name} is corrupt: decoding stopped after "
-                f"{(total + pending_len) / SAMPLE_RATE:.1f} s.",
+                f"{total / SAMPLE_RATE:.1f} s.",
                 details=str(exc), code="file_corrupt",
-                params={"name": p.name, "seconds": (total + pending_len) / SAMPLE_RATE},
+                params={"name": p.name, "seconds": total / SAMPLE_RATE},
             ) from None
-        if pending_len:
-            total += pending_len
-            yield np.concatenate(pending)
         if total == 0:
             raise UnsupportedMediaError(f"{p.name} holds no audio (its audio track is empty).",
                                         code="no_audio_track", params={"name": p.name})
+
+
+def _s16(frame: av.AudioFrame) -> Pcm:
+    block: Pcm = frame.to_ndarray().reshape(-1).astype(np.int16, copy=False)
+    return block
 
 
 def _decoded_frames(
@@ -140,11 +138,13 @@ def _decoded_frames(
             continue
 
 
-ENCODE_BLOCK = SAMPLE_RATE  # samples per call into the FLAC encoder
+ENCODE_BLOCK = SAMPLE_RATE  # samples per call into the FLAC encoder (threads)
+ENCODE_BLOCK_WORKER = 30 * SAMPLE_RATE  # ... in a worker process, where nothing waits on it
 
 
-def encode(samples: Pcm, fmt: str = "flac") -> bytes:
-    """16 kHz mono int16 PCM -> a FLAC or WAV file in memory."""
+def encode(samples: Pcm, fmt: str = "flac", block: int = ENCODE_BLOCK) -> bytes:
+    """16 kHz mono int16 PCM -> a FLAC or WAV file in memory, fed to the encoder ``block``
+    samples at a time."""
     if fmt == "wav":
         buffer = io.BytesIO()
         with wave.open(buffer, "wb") as w:
@@ -162,9 +162,9 @@ def encode(samples: Pcm, fmt: str = "flac") -> bytes:
         pcm = np.ascontiguousarray(samples, dtype=np.int16)
         # A second at a time: each call into the encoder is short, so a thread encoding
         # a long chunk never holds the interpreter for long (the UI thread stays fluid).
-        for start in range(0, pcm.size, ENCODE_BLOCK):
+        for start in range(0, pcm.size, block):
             frame = av.AudioFrame.from_ndarray(
-                pcm[start:start + ENCODE_BLOCK].reshape(1, -1), format="s16", layout="mono")
+                pcm[start:start + block].reshape(1, -1), format="s16", layout="mono")
             frame.sample_rate = SAMPLE_RATE
             frame.pts = start
             for packet in stream.encode(frame):

@@ -126,6 +126,8 @@ class AsrClient:
                  limits: ReplyLimits | None = None) -> None:
         self.config = config
         self.limits = limits or ReplyLimits()
+        # Told of every error about to be retried (the scheduler learns from 429 here).
+        self.retry_listeners: list[Callable[[AsrError], None]] = []
         self._sleep = sleep
         self._rng = rng
         headers = {"User-Agent": f"desktop-asr/{__version__}", **dict(config.headers)}
@@ -202,9 +204,22 @@ class AsrClient:
         (it may receive a piece again after a retry: it is given the whole text so far,
         once per network read that added to it).
         """
+        return await self.transcribe_json(
+            encode_json_body(body), str(body.get("model", "")), audio_seconds=audio_seconds,
+            forced_language=forced_language, on_text=on_text)
+
+    async def transcribe_json(
+        self,
+        payload: bytes,
+        model: str,
+        *,
+        audio_seconds: float = 0.0,
+        forced_language: str | None = None,
+        on_text: Callable[[str], None] | None = None,
+    ) -> AsrReply:
+        """``transcribe`` of a body already encoded (``encode_json_body``): a caller that
+        sends it to several servers keeps one copy, not the body and its encoding."""
         timeout = self._timeout(audio_seconds)
-        model = str(body.get("model", ""))
-        payload = encode_json_body(body)  # once, for every try
 
         def build() -> httpx.Request:
             return self._http.build_request("POST", CHAT_PATH, content=payload,
@@ -366,6 +381,8 @@ class AsrClient:
                 error = named(exc, self.config.host_port)
             if not error.retryable or attempt + 1 >= attempts:
                 raise error
+            for listener in self.retry_listeners:
+                listener(error)
             delay = policy.delay(attempt, self._rng)
             if isinstance(error, RetryableServerError) and error.retry_after is not None:
                 delay = min(error.retry_after, policy.retry_after_max)

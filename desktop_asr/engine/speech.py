@@ -156,8 +156,11 @@ class PausePlanner(ChunkPlanner):
             if pending_len == 0:
                 return
             buffer = np.concatenate(pending) if len(pending) > 1 else pending[0]
-            spans = find_speech(buffer, self.settings)
-            cut = self._cut(buffer, spans, min(limit, pending_len))
+            # The speech is looked for in the same stretch however the audio arrives (big
+            # blocks in a decoder process, smaller ones on a thread): the same chunks.
+            window = buffer[: limit + search]
+            spans = find_speech(window, self.settings)
+            cut = self._cut(window, spans, min(limit, pending_len))
             if cut is None:
                 if pending_len <= limit and exhausted:
                     cut = pending_len

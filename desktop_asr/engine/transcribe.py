@@ -7,35 +7,37 @@ to the server to fetch itself in one request (transport "url", chat style only).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from desktop_asr.engine import audio
 from desktop_asr.engine.chunk_results import ChunkKey, ChunkResults, source_fingerprint
-from desktop_asr.engine.chunking import DEFAULT_MAX_CHUNK_SECONDS, Chunk, split_chunk
+from desktop_asr.engine.chunking import Chunk, split_chunk
 from desktop_asr.engine.client import AsrClient
 from desktop_asr.engine.download import Downloader
+from desktop_asr.engine.job_settings import TranscriptionSettings as TranscriptionSettings
+from desktop_asr.engine.pipeline.dispatch import Dispatcher
+from desktop_asr.engine.pipeline.endpoints import Endpoint
+from desktop_asr.engine.pipeline.feed import ChunkFeed, ThreadFeed
+from desktop_asr.engine.pipeline.processes import AudioProcesses, shared
 from desktop_asr.engine.replies import AsrReply, is_context_echo
 from desktop_asr.engine.requests import (
-    API_STYLES,
-    DEFAULT_MAX_TOKENS,
     build_chat_request,
     build_transcription_fields,
     data_url,
+    encode_json_body,
     upload_filename,
 )
-from desktop_asr.engine.speech import PausePlanner, find_speech
+from desktop_asr.engine.speech import find_speech
 from desktop_asr.errors import AsrError, AudioTooLongError, CancelledError
 from desktop_asr.text.correction import Corrector
 from desktop_asr.text.placement import place_on_speech
 from desktop_asr.text.plain_text import plain_line
 from desktop_asr.text.transcript import Segment, Transcript, join_texts
-from desktop_asr.text.vocabulary import VocabularyEntry, context_text
-
-TRANSPORTS = ("inline", "url")
 
 
 @dataclass(frozen=True)
@@ -45,46 +47,6 @@ class _Audio:
     payload: bytes = b""
     mime: str = ""
     url: str = ""
-
-
-@dataclass(frozen=True)
-class TranscriptionSettings:
-    """How to transcribe; ``model`` None means the server's first model."""
-
-    model: str | None = None
-    language: str | None = None  # a model language name ("Chinese"), None = detect
-    vocabulary: tuple[VocabularyEntry, ...] = ()
-    context: str = ""  # free text added to the vocabulary words
-    concurrency: int = 4
-    max_chunk_seconds: float = DEFAULT_MAX_CHUNK_SECONDS
-    min_chunk_seconds: float = 5.0  # the floor when splitting an "audio too long" chunk
-    audio_format: str = "flac"
-    stream: bool = False
-    send_asr_options: bool = True
-    max_tokens: int = DEFAULT_MAX_TOKENS
-    api_style: str = "chat"  # or "transcriptions" (OpenAI's multipart upload)
-    transport: str = "inline"  # URL sources: download them, or "url": the server fetches
-    # Post-correction: where a transcript holds an entry's sounds_like (or, for Chinese,
-    # the same pinyin), the entry's word replaces it.
-    corrections: tuple[VocabularyEntry, ...] = ()
-
-    def __post_init__(self) -> None:
-        if self.api_style not in API_STYLES:
-            raise ValueError(f"Unknown API style {self.api_style!r}; use one of: "
-                             f"{', '.join(API_STYLES)}.")
-        if self.transport not in TRANSPORTS:
-            raise ValueError(f"Unknown transport {self.transport!r}; use one of: "
-                             f"{', '.join(TRANSPORTS)}.")
-
-    @property
-    def passes_urls_through(self) -> bool:
-        """URL sources go to the server as they are (else they are downloaded first); the
-        transcriptions endpoint takes uploads only."""
-        return self.transport == "url" and self.api_style == "chat"
-
-    @property
-    def context_text(self) -> str:
-        return context_text(self.vocabulary, self.context)
 
 
 @dataclass(frozen=True)
@@ -138,11 +100,14 @@ class TranscriptionJob:
     source: str | Path
     settings: TranscriptionSettings = field(default_factory=TranscriptionSettings)
     listener: Listener | None = None
-    limiter: asyncio.Semaphore | None = None  # shared between jobs, else per job
     downloader: Downloader | None = None  # for URL sources with the inline transport
     # Chunks already transcribed by an earlier try of the same file: they are not sent
     # again, and the chunks this job finishes are added (see chunk_results.py).
     resume: ChunkResults | None = None
+    # The worker processes that prepare the audio (None: the program's own); with
+    # ``workers=False`` it is prepared on a thread of this process instead.
+    processes: AudioProcesses | None = None
+    workers: bool = True
 
     def __post_init__(self) -> None:
         self._cancelled = threading.Event()
@@ -154,9 +119,14 @@ class TranscriptionJob:
         self._chunks_total: int | None = None
         self._seconds_done = 0.0
         self._seconds_total: float | None = None
-        self._planner = PausePlanner(self.settings.max_chunk_seconds)
+        self._feed: ChunkFeed | ThreadFeed | None = None
+        # Requests cut at pauses (PausePlanner, in the feed); False: at the quietest
+        # moment near the limit, as before subtitles followed the speech (the benchmark's
+        # "before").
+        self._pauses = True
         self._texts: dict[int, str] = {}  # each request's text by its first sample
         self._settings = self.settings
+        self._job = 0  # the job's place in its batch (its requests' priority)
 
     @property
     def name(self) -> str:
@@ -168,6 +138,8 @@ class TranscriptionJob:
             return
         info = audio.probe(self.source)
         self._seconds_total = info.duration
+        if self.workers:  # the worker processes start while the server is asked
+            (self.processes or shared()).warm_up()
 
     def cancel(self) -> None:
         self._cancelled.set()
@@ -175,11 +147,16 @@ class TranscriptionJob:
         if loop is not None and task is not None and not loop.is_closed():
             loop.call_soon_threadsafe(task.cancel)
 
-    async def run(self, client: AsrClient) -> Transcript:
+    async def run(self, client: AsrClient | Dispatcher) -> Transcript:
+        """Transcribe through ``client`` (one server), or a Dispatcher (one or more servers
+        and one request budget shared with the batch's other jobs)."""
         if self._cancelled.is_set():
             raise CancelledError()
         self._loop = asyncio.get_running_loop()
-        self._task = asyncio.ensure_future(self._run(client))
+        dispatcher = (client if isinstance(client, Dispatcher)
+                      else Dispatcher.of(client, self.settings.concurrency))
+        self._job = dispatcher.scheduler.next_job()
+        self._task = asyncio.ensure_future(self._run(dispatcher))
         try:
             return await self._task
         except asyncio.CancelledError:
@@ -187,10 +164,10 @@ class TranscriptionJob:
                 raise CancelledError() from None
             raise
 
-    async def _run(self, client: AsrClient) -> Transcript:
+    async def _run(self, client: Dispatcher) -> Transcript:
         settings = self.settings
         if settings.model is None:
-            models = await client.list_models()
+            models = await client.call((self._job, -1), lambda c: c.list_models())
             if not models:
                 raise AsrError("The server lists no models; give one with --model.")
             settings = replace(settings, model=models[0])
@@ -204,7 +181,7 @@ class TranscriptionJob:
             await asyncio.to_thread(self.prepare)
         return await self._run_file(client, Path(self.source))
 
-    async def _run_download(self, client: AsrClient, url: str) -> Transcript:
+    async def _run_download(self, client: Dispatcher, url: str) -> Transcript:
         """Download into a private temporary folder (0700), transcribe the file like a
         local one, delete the folder whatever happens."""
         self._emit_progress()
@@ -215,7 +192,7 @@ class TranscriptionJob:
             self._seconds_total = info.duration
             return await self._run_file(client, path, name=url)
 
-    async def _run_url(self, client: AsrClient, url: str) -> Transcript:
+    async def _run_url(self, client: Dispatcher, url: str) -> Transcript:
         self._chunks_total = 1
         self._emit_progress()
         reply = await self._request(client, _Audio(url=url), 0.0, index=0, start=0.0)
@@ -225,35 +202,43 @@ class TranscriptionJob:
         segment = Segment(0.0, 0.0, reply.text, reply.language)
         return Transcript.from_segments(url, [segment], duration=None)
 
-    async def _run_file(self, client: AsrClient, path: Path, *,
+    async def _run_file(self, client: Dispatcher, path: Path, *,
                         name: str | None = None) -> Transcript:
-        if self.resume is not None:
+        resume = self.resume
+        if resume is not None:
             same = replace(self._settings, concurrency=1, stream=False)
-            self.resume.start(await asyncio.to_thread(source_fingerprint, path, repr(same)))
-        limiter = self.limiter or asyncio.Semaphore(max(1, self.settings.concurrency))
-        chunk_iter: Iterator[Chunk] = self._planner.chunks(audio.decode_pcm(path))
+            resume.start(await asyncio.to_thread(source_fingerprint, path, repr(same)))
+
+        def known(chunk: Chunk) -> bool:
+            return resume is not None and resume.get(_key(chunk)) is not None
+
+        feed_type = ChunkFeed if self.workers else ThreadFeed
+        options = {"processes": self.processes} if self.workers else {}
+        feed = self._feed = feed_type(str(path), self.settings.max_chunk_seconds,
+                                      self.settings.audio_format, skip=known,
+                                      pauses=self._pauses,
+                                      **options)  # type: ignore[arg-type]
         tasks: set[asyncio.Task[list[Segment]]] = set()
         results: list[Segment] = []
         total_samples = 0
         produced = 0
         self._emit_progress()
         try:
-            while True:
-                # The next chunk is decoded and encoded while earlier ones are in flight.
-                prepared = await asyncio.to_thread(self._next_prepared, chunk_iter)
-                if prepared is None:
-                    break
-                chunk, payload = prepared
-                produced += 1
-                total_samples += chunk.samples.size
-                if payload is None:  # transcribed by an earlier try
-                    results.extend(self._reuse(chunk))
-                    continue
-                await limiter.acquire()
-                task = asyncio.create_task(self._chunk(client, chunk, payload))
-                task.add_done_callback(lambda _t: limiter.release())
-                tasks.add(task)
-                self._raise_first_failure(tasks, results)
+            # Chunks are decoded and encoded by the worker processes while earlier ones
+            # are in flight; the next one is ready before a request slot frees.
+            async with contextlib.aclosing(feed.chunks()) as chunks:
+                async for prepared in chunks:
+                    chunk, payload = prepared.chunk, prepared.payload
+                    produced += 1
+                    total_samples += chunk.samples.size
+                    if payload is None:  # transcribed by an earlier try
+                        results.extend(self._reuse(chunk))
+                        continue
+                    endpoint = await client.scheduler.acquire((self._job, chunk.index))
+                    task = asyncio.create_task(self._chunk(client, chunk, payload, endpoint))
+                    del payload, prepared
+                    tasks.add(task)
+                    self._raise_first_failure(tasks, results)
             self._chunks_total = produced
             self._seconds_total = total_samples / audio.SAMPLE_RATE
             self._emit_progress()
@@ -276,15 +261,6 @@ class TranscriptionJob:
             tasks.discard(task)
             results.extend(task.result())  # re-raises the chunk's error
 
-    def _next_prepared(self, chunks: Iterator[Chunk]) -> tuple[Chunk, bytes | None] | None:
-        """The next chunk and its encoded audio (None: its text is kept from earlier)."""
-        chunk = next(chunks, None)
-        if chunk is None:
-            return None
-        if self.resume is not None and self.resume.get(_key(chunk)) is not None:
-            return chunk, None
-        return chunk, audio.encode(chunk.padded(), self.settings.audio_format)
-
     def _reuse(self, chunk: Chunk) -> tuple[Segment, ...]:
         assert self.resume is not None
         segments = self.resume.get(_key(chunk)) or ()
@@ -297,8 +273,9 @@ class TranscriptionJob:
         self._emit_progress()
         return segments
 
-    async def _chunk(self, client: AsrClient, chunk: Chunk, payload: bytes) -> list[Segment]:
-        segments = await self._piece(client, chunk, payload)
+    async def _chunk(self, client: Dispatcher, chunk: Chunk, payload: bytes,
+                     endpoint: Endpoint) -> list[Segment]:
+        segments = await self._piece(client, chunk, payload, endpoint)
         if self.resume is not None:
             self.resume.add(_key(chunk), segments)
         self._chunks_done += 1
@@ -306,8 +283,9 @@ class TranscriptionJob:
         self._emit_progress()
         return segments
 
-    async def _piece(self, client: AsrClient, chunk: Chunk,
-                     payload: bytes | None = None) -> list[Segment]:
+    async def _piece(self, client: Dispatcher, chunk: Chunk,
+                     payload: bytes | None = None,
+                     endpoint: Endpoint | None = None) -> list[Segment]:
         try:
             if payload is None:
                 payload = await asyncio.to_thread(audio.encode, chunk.padded(),
@@ -315,26 +293,32 @@ class TranscriptionJob:
             piece = _Audio(payload, audio.AUDIO_FORMATS[self.settings.audio_format])
             del payload
             reply = await self._request(client, piece, chunk.duration, index=chunk.index,
-                                        start=chunk.start_seconds)
+                                        start=chunk.start_seconds, endpoint=endpoint)
         except AudioTooLongError:
             half = chunk.duration / 2
             if half < self.settings.min_chunk_seconds:
                 raise
-            # Later chunks are cut shorter from now on.
-            self._planner.max_seconds = min(self._planner.max_seconds, half)
+            # Later chunks are cut shorter from now on (the decoder reads the limit).
+            if self._feed is not None:
+                self._feed.limit.value = min(self._feed.limit.value, half)
             first, second = split_chunk(chunk)
             return [*await self._piece(client, first), *await self._piece(client, second)]
-        segments = await asyncio.to_thread(_on_speech, chunk, reply)
+        # The planner found the speech (in a worker process): placing the text is quick,
+        # and done before this request's slot is taken by the next one. Without it (a
+        # chunk split in two), looking for speech is work for a thread.
+        segments = (_on_speech(chunk, reply) if chunk.speech is not None
+                    else await asyncio.to_thread(_on_speech, chunk, reply))
         self._texts[chunk.start] = reply.text
         self._emit(PartialText(chunk.index, chunk.start_seconds, reply.text, done=True,
                                segments=tuple(segments)))
         return segments
 
-    async def _request(self, client: AsrClient, piece: _Audio, audio_seconds: float, *,
-                       index: int, start: float) -> AsrReply:
+    async def _request(self, client: Dispatcher, piece: _Audio, audio_seconds: float, *,
+                       index: int, start: float, endpoint: Endpoint | None = None) -> AsrReply:
         settings = self._settings
         context = settings.context_text
-        reply = await self._send(client, piece, audio_seconds, context, index, start)
+        reply = await self._send(client, piece, audio_seconds, context, index, start,
+                                 endpoint)
         if context and is_context_echo(reply.text, context):
             # The model's answer to silence/unclear audio can be the context itself.
             reply = await self._send(client, piece, audio_seconds, "", index, start)
@@ -349,8 +333,11 @@ class TranscriptionJob:
             return text
         return self._corrector.apply(text)
 
-    async def _send(self, client: AsrClient, piece: _Audio, audio_seconds: float,
-                    context: str, index: int, start: float) -> AsrReply:
+    async def _send(self, client: Dispatcher, piece: _Audio, audio_seconds: float,
+                    context: str, index: int, start: float,
+                    endpoint: Endpoint | None = None) -> AsrReply:
+        """One request, on ``endpoint`` (a slot already taken) or the best one free; on
+        other endpoints after a failure."""
         settings = self._settings
         assert settings.model is not None
 
@@ -361,10 +348,10 @@ class TranscriptionJob:
             fields = build_transcription_fields(model=settings.model, context=context,
                                                 language=settings.language,
                                                 stream=settings.stream)
-            return await client.transcribe_upload(
+            return await client.call((self._job, index), lambda c: c.transcribe_upload(
                 piece.payload, upload_filename(settings.audio_format), piece.mime, fields,
                 audio_seconds=audio_seconds, forced_language=settings.language,
-                stream=settings.stream, on_text=on_text)
+                stream=settings.stream, on_text=on_text), endpoint)
         body = build_chat_request(
             model=settings.model,
             audio_url=piece.url or data_url(piece.payload, piece.mime),
@@ -375,8 +362,11 @@ class TranscriptionJob:
             max_tokens=settings.max_tokens,
             send_asr_options=settings.send_asr_options,
         )
-        return await client.transcribe(body, audio_seconds=audio_seconds,
-                                       forced_language=settings.language, on_text=on_text)
+        payload = encode_json_body(body)  # once for every try and server
+        del body
+        return await client.call((self._job, index), lambda c: c.transcribe_json(
+            payload, settings.model or "", audio_seconds=audio_seconds,
+            forced_language=settings.language, on_text=on_text), endpoint)
 
     def _emit_progress(self) -> None:
         self._emit(JobProgress(self._chunks_done, self._chunks_total, self._seconds_done,

@@ -46,7 +46,18 @@ def _migrate(data: dict[str, Any]) -> dict[str, Any]:
                 for p in profiles
             ]
         version = 1
-    # The next migration goes here: if version == 1: ...; version = 2
+    if version == 1:
+        # Version 1 kept one server; version 2 keeps a list ("server" stays the first).
+        profiles = data.get("profiles")
+        if isinstance(profiles, list):
+            data["profiles"] = [
+                {**p, "servers": [p["server"]]}
+                if isinstance(p, dict) and isinstance(p.get("server"), str)
+                and "servers" not in p else p
+                for p in profiles
+            ]
+        version = 2
+    # The next migration goes here: if version == 2: ...; version = 3
     data["schema_version"] = version
     return data
 

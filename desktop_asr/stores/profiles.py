@@ -12,7 +12,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from desktop_asr.stores.jsonfile import (
 )
 from desktop_asr.text.languages import resolve_language
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: a list of servers ("servers") beside the first ("server")
 API_STYLES = ("chat", "transcriptions")
 TRANSPORTS = ("inline", "url")
 # OpenCC conversions of dictated text (desktop_asr.dictation.chinese has the same names).
@@ -36,6 +36,7 @@ MAX_NAME_LENGTH = 64
 MIN_CHUNK_SECONDS = 5.0
 MAX_CHUNK_SECONDS = 1200.0  # Qwen3-ASR's MAX_ASR_INPUT_SECONDS
 MAX_CONCURRENCY = 64
+MAX_SERVERS = 32
 # Headers that would carry a credential in the (readable) profiles file.
 KEY_HEADERS = frozenset({"authorization", "proxy-authorization"})
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 token
@@ -66,6 +67,9 @@ class Profile:
     headers: tuple[tuple[str, str], ...] = ()
     api_key_env: str | None = None  # read the key from this variable instead of the keyring
     chinese: str = "none"  # dictated Chinese in this script: simplified, traditional, ...
+    # Every server of the profile, ``server`` first: chunks go to the one with the most
+    # free capacity, each taking ``concurrency`` requests at once.
+    servers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         def put(name: str, value: object) -> None:
@@ -73,6 +77,14 @@ class Profile:
 
         put("name", check_name(self.name, "profile name"))
         put("server", check_server_url(self.server))
+        # ``server`` is always the first; a new ``server`` (replace(p, server=...)) takes
+        # the place of the old first one.
+        others = [check_server_url(url) for url in self.servers]
+        if self.server not in others:
+            others = others[1:]
+        put("servers", tuple(dict.fromkeys([self.server, *others])))
+        if len(self.servers) > MAX_SERVERS:
+            raise InputError(f"A profile keeps at most {MAX_SERVERS} servers.")
         model = (self.model or "").strip()
         if _has_control(model):
             raise InputError("The model name must not contain control characters.")
@@ -121,6 +133,12 @@ class Profile:
             raise InputError(f"Unknown Chinese script {self.chinese!r}: use one of "
                              f"{', '.join(CHINESE_SCRIPTS)}.")
 
+    def with_servers(self, urls: Sequence[str]) -> Profile:
+        """The profile with these servers (the first becomes ``server``)."""
+        if not urls:
+            raise InputError("A profile needs at least one server.")
+        return replace(self, server=urls[0], servers=tuple(urls))
+
     def server_config(self, api_key: str | None) -> ServerConfig:
         """How the HTTP client reaches this profile's server, with ``api_key`` if any
         (cleaned; InputError in words for a key that cannot be sent)."""
@@ -138,6 +156,7 @@ class Profile:
         data: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
         data["vocab_lists"] = list(self.vocab_lists)
         data["headers"] = dict(self.headers)
+        data["servers"] = list(self.servers)
         return data
 
     @classmethod
@@ -225,6 +244,12 @@ def _names(value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _urls(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError("a list of server addresses")
+    return tuple(value)
+
+
 def _header_map(value: object) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise TypeError('an object of "Header-Name": "value" pairs')
@@ -238,6 +263,7 @@ _READERS: dict[str, Callable[[object], Any]] = {
     "max_chunk_seconds": json_number, "concurrency": json_whole, "connect_timeout": json_number,
     "read_timeout": json_number, "send_asr_options": json_flag, "verify_tls": json_flag,
     "ca_bundle": json_text, "headers": _header_map, "api_key_env": json_text, "chinese": json_text,
+    "servers": _urls,
 }
 
 

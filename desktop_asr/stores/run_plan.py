@@ -43,6 +43,7 @@ class RunOptions:
     """Choices made for this run only; None (or empty) means "as the profile says"."""
 
     server: str | None = None
+    more_servers: tuple[str, ...] = ()  # further --server URLs: one run on several servers
     model: str | None = None
     api_key_env: str | None = None
     language: str | None = None
@@ -65,6 +66,14 @@ class RunPlan:
     config: ServerConfig
     settings: TranscriptionSettings
     warnings: tuple[str, ...] = ()  # sentences to show before starting
+    servers: tuple[str, ...] = ()  # every server of the run (empty: config's alone)
+
+    @property
+    def configs(self) -> tuple[ServerConfig, ...]:
+        """One ServerConfig per server (the same settings and key, other addresses)."""
+        if not self.servers:
+            return (self.config,)
+        return tuple(replace(self.config, base_url=url) for url in self.servers)
 
 
 class NoServerError(InputError):
@@ -92,19 +101,22 @@ def plan_run(stores: Stores, *, profile_name: str | None = None,
         if profile is None:
             raise NoServerError(NO_SERVER)
     base = profile if profile is not None else _adhoc_profile(options)
-    server = base.server
+    servers = base.servers
     warnings: list[str] = []
-    if options.server is not None and profile is not None:
+    if options.server is not None:
         try:
-            server = check_server_url(options.server)
+            servers = tuple(dict.fromkeys(check_server_url(url) for url in
+                                          (options.server, *options.more_servers)))
         except InputError as exc:
             raise InputError(f"--server: {exc}") from None
+    server = servers[0]
 
     api_key = _api_key(options, profile, stores, env)
-    if (api_key is not None and not options.api_key_env and profile is not None
-            and not same_server(server, profile.server)):
+    strangers = [url for url in servers if profile is not None
+                 and not any(same_server(url, own) for own in profile.servers)]
+    if api_key is not None and not options.api_key_env and profile is not None and strangers:
         api_key = None  # the profile's key never goes to another server
-        warnings.append(key_withheld_warning(profile.name, profile.server, server))
+        warnings.append(key_withheld_warning(profile.name, profile.server, strangers[0]))
     config = replace(base.server_config(api_key), base_url=server)
 
     language_text = options.language if options.language is not None else base.language
@@ -143,7 +155,7 @@ def plan_run(stores: Stores, *, profile_name: str | None = None,
         corrections=tuple(corrections),
     )
     return RunPlan(profile.name if profile is not None else None, config, settings,
-                   tuple(warnings))
+                   tuple(warnings), servers)
 
 
 def _adhoc_profile(options: RunOptions) -> Profile:

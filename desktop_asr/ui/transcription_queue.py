@@ -24,7 +24,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_asr.engine.chunk_results import ChunkResults
-from desktop_asr.engine.client import AsrClient
+from desktop_asr.engine.pipeline import processes
+from desktop_asr.engine.pipeline.dispatch import SharedDispatchers
 from desktop_asr.engine.transcribe import JobEvent, JobProgress, PartialText, TranscriptionJob
 from desktop_asr.errors import AsrError, CancelledError
 from desktop_asr.stores.chunk_progress import ChunkProgressStore
@@ -36,6 +37,7 @@ from desktop_asr.ui.status.error_text import error_words
 QUEUED, RUNNING, WAITING, DONE, FAILED, CANCELLED = (
     "queued", "running", "waiting", "done", "failed", "cancelled")
 RETRY_DELAYS = (5.0, 10.0, 20.0, 40.0, 60.0)  # seconds before retries of a waiting item
+PARALLEL = 8  # items at once: their requests share one budget, so short files keep it full
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class TranscriptionQueue(QObject):
     _scheduleTimer = Signal(int, float)  # from the loop thread to the UI thread
 
     def __init__(self, plan_for: PlanFactory, history: HistoryStore | None, *,
-                 parallel: int = 2, retry_delays: tuple[float, ...] = RETRY_DELAYS,
+                 parallel: int = PARALLEL, retry_delays: tuple[float, ...] = RETRY_DELAYS,
                  chunk_progress: ChunkProgressStore | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -109,6 +111,8 @@ class TranscriptionQueue(QObject):
         self._thread.start()
         self._closing = False
         self._slots = asyncio.Semaphore(parallel)
+        processes.shared(processes.WORKER_NICENESS_WITH_UI)  # the UI first, then the audio
+        self._dispatchers = SharedDispatchers()
         self._scheduleTimer.connect(self._arm_retry)
 
     # --- adding and controlling -----------------------------------------------------------
@@ -229,7 +233,9 @@ class TranscriptionQueue(QObject):
             self._jobs[item_id] = job
             await asyncio.to_thread(job.prepare)  # a file that is not audio ends here
             item = self._remember(item_id, plan)
-            async with AsrClient(plan.config) as client:
+            # The requests of the items running with the same servers share one budget.
+            async with self._dispatchers.using(plan.configs, plan.settings.concurrency,
+                                               owner=plan.profile_name) as client:
                 transcript = await job.run(client)
         except CancelledError:
             self._end_cancelled(item_id)

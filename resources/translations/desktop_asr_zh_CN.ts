@@ -1167,6 +1167,10 @@ Open System Settings → Privacy &amp; Security → Microphone, switch on deskto
         <translation>秒</translation>
     </message>
     <message>
+        <source>One server address, or several separated by spaces (one per GPU): each chunk goes to the server with the most free capacity.</source>
+        <translation>一个服务器地址，或以空格分隔的多个地址（每块 GPU 一个）：每个音频分段会发往空闲容量最多的服务器。</translation>
+    </message>
+    <message>
         <source>The first model the server lists</source>
         <translation>服务器列出的第一个模型</translation>
     </message>

@@ -191,6 +191,7 @@ def test_add_edit_list_show_round_trip(cli, tmp_path):
         "connect_timeout": 2.0, "read_timeout": 90.0, "send_asr_options": True,
         "verify_tls": False, "ca_bundle": str(bundle), "headers": {"X-Gateway": "lab"},
         "api_key_env": None, "chinese": "taiwan", "default": True, "api_key": "none",
+        "servers": ["http://gpu.lan:30101"],
     }
     lab = cli("profile", "add", "lab", "--server", "http://lab:8000", "--api-key-env",
               "LAB_KEY", "--default", env=NO_KEYRING)
@@ -283,3 +284,19 @@ def test_two_processes_adding_at_once_lose_nothing(cli, tmp_path):
     words = {entry.word for entry in vocabulary.get("shared").entries}
     assert words == {f"{tag}{kind}{i}" for tag in "ab" for kind in ("word", "imported")
                      for i in range(15)}
+
+
+def test_a_profile_keeps_several_servers_and_edit_replaces_them(cli):
+    added = cli("profile", "add", "gpus", "--server", "gpu.lan:30101", "--server",
+                "http://gpu.lan:30102/v1", env=NO_KEYRING)
+    assert added.returncode == 0, added.stderr
+    shown = json.loads(cli("profile", "show", "gpus", "--json", env=NO_KEYRING).stdout)
+    assert shown["servers"] == ["http://gpu.lan:30101", "http://gpu.lan:30102"]
+    assert shown["server"] == "http://gpu.lan:30101"
+    text = cli("profile", "show", "gpus", env=NO_KEYRING).stdout
+    assert "servers:" in text
+    assert "http://gpu.lan:30102" in text
+    edited = cli("profile", "edit", "gpus", "--server", "http://other:1", env=NO_KEYRING)
+    assert edited.returncode == 0, edited.stderr
+    shown = json.loads(cli("profile", "show", "gpus", "--json", env=NO_KEYRING).stdout)
+    assert shown["servers"] == ["http://other:1"]

@@ -30,6 +30,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--encoder-cache-tokens", type=int, default=8192)
     parser.add_argument("--latency-scale", type=float, default=0.0)
     parser.add_argument("--max-fetch-seconds", type=float, default=10.0)
+    parser.add_argument("--gpu-model", choices=("0.6b", "1.7b"), default="0.6b",
+                        help="whose throughput the latency model follows")
     return parser.parse_args(argv)
 
 
@@ -40,6 +42,7 @@ async def serve(args: argparse.Namespace) -> None:
         encoder_cache_tokens=args.encoder_cache_tokens,
         latency_scale=args.latency_scale,
         max_fetch_seconds=args.max_fetch_seconds,
+        gpu_model=args.gpu_model,
     )
     runner = web.AppRunner(
         build_app(settings), access_log=None, handler_cancellation=True, shutdown_timeout=1.0

@@ -14,19 +14,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 THROUGHPUT_POINTS = ((1, 106.0), (8, 500.0), (32, 1099.0), (128, 2000.0))
+# Qwen3-ASR-1.7B (the same table): 67 audio-s/s alone, 400 at 8, 806 at 32, 1220 at 128.
+MODELS = {"0.6b": THROUGHPUT_POINTS,
+          "1.7b": ((1, 67.0), (8, 400.0), (32, 806.0), (128, 1220.0))}
 OVERHEAD_S = 0.03
 TICK_S = 0.005
 
 
-def throughput(active: int) -> float:
+def throughput(active: int, model: str = "0.6b") -> float:
     """Total audio-seconds per second with `active` requests batched together."""
-    if active <= THROUGHPUT_POINTS[0][0]:
-        return THROUGHPUT_POINTS[0][1]
-    for (n0, t0), (n1, t1) in itertools.pairwise(THROUGHPUT_POINTS):
+    points = MODELS[model]
+    if active <= points[0][0]:
+        return points[0][1]
+    for (n0, t0), (n1, t1) in itertools.pairwise(points):
         if active <= n1:
             share = (math.log(active) - math.log(n0)) / (math.log(n1) - math.log(n0))
             return t0 + share * (t1 - t0)
-    return THROUGHPUT_POINTS[-1][1]
+    return points[-1][1]
 
 
 @dataclass
@@ -53,8 +57,10 @@ class Job:
 class Gpu:
     """Runs jobs of `work` audio-seconds; a tick loop advances all active jobs together."""
 
-    def __init__(self, scale: Callable[[], float]) -> None:
+    def __init__(self, scale: Callable[[], float],
+                 model: Callable[[], str] = lambda: "0.6b") -> None:
         self._scale = scale
+        self._model = model
         self._jobs: list[Job] = []
         self._ticker: asyncio.Task[None] | None = None
 
@@ -106,7 +112,7 @@ class Gpu:
             now = loop.time()
             elapsed, last = now - last, now
             scale = self._scale()
-            rate = throughput(len(self._jobs)) / len(self._jobs)
+            rate = throughput(len(self._jobs), self._model()) / len(self._jobs)
             for job in list(self._jobs):
                 job.done = job.done + rate * elapsed / scale if scale > 0 else job.work
                 job.wake()

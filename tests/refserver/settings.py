@@ -14,6 +14,7 @@ FAILURE_BODIES = ("json", "html", "empty", "huge")
 # JSON type; "nesting" sends JSON nested deeper than any parser's recursion limit.
 WRONG_TYPES = ("event", "choices", "choice", "delta", "message", "content", "finish_reason",
                "usage", "nesting")
+GPU_MODELS = ("0.6b", "1.7b")
 POSITIVE_NUMBERS = ("latency_scale", "min_latency_s", "max_fetch_seconds",
                     "keepalive_interval_s", "trickle_interval_s")
 
@@ -55,6 +56,7 @@ class Settings:
     api_key: str | None = None
     encoder_cache_tokens: int = 8192
     latency_scale: float = 0.0
+    gpu_model: str = "0.6b"  # whose throughput the latency model follows: 0.6b or 1.7b
     min_latency_s: float = 0.0
     max_fetch_seconds: float = 10.0
     mode: str = "ok"
@@ -92,8 +94,9 @@ class Settings:
                 if not isinstance(value, int) or value < 1:
                     raise ValueError(f"{key} must be a positive integer")
                 setattr(new, key, value)
-            elif key in ("mode", "models_mode", "wrong_type"):
-                choices = {"mode": MODES, "models_mode": MODELS_MODES, "wrong_type": WRONG_TYPES}
+            elif key in ("mode", "models_mode", "wrong_type", "gpu_model"):
+                choices = {"mode": MODES, "models_mode": MODELS_MODES, "wrong_type": WRONG_TYPES,
+                           "gpu_model": GPU_MODELS}
                 if value not in choices[key]:
                     raise ValueError(f"{key} must be one of {choices[key]}")
                 setattr(new, key, value)

@@ -19,7 +19,7 @@ class ServerState:
         self.requests = 0
         self.in_flight = 0
         self.max_in_flight = 0
-        self.gpu = Gpu(lambda: self.settings.latency_scale)
+        self.gpu = Gpu(lambda: self.settings.latency_scale, lambda: self.settings.gpu_model)
         self.http: aiohttp.ClientSession | None = None
 
     def reset(self) -> None:

@@ -70,7 +70,8 @@ def sent_and_failed(window, controller, qtbot, source: str, status=FAILED):
     item = controller.queue.items()[-1]
     qtbot.waitUntil(lambda: controller.queue.item(item.id).status == status, timeout=20000)
     row = window.queue_view.rows[item.id]
-    qtbot.waitUntil(lambda: row.status.text() != "")
+    # The row follows the queue through a queued signal: wait until it shows this status.
+    qtbot.waitUntil(lambda: row.item.status == status and row.status.text() != "")
     return controller.queue.item(item.id), row
 
 

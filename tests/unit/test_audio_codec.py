@@ -232,3 +232,25 @@ def test_a_missing_path_is_an_input_error(tmp_path, call):
         call(path)
     assert_names_file_in_words(info.value, path)
     assert "not exist" in str(info.value)
+
+
+def test_big_frames_give_the_same_samples_as_one_frame_at_a_time(tmp_path):
+    """decode_pcm hands FFmpeg's resampled audio to Python in big frames; the samples are
+    exactly those of resampling each decoded frame on its own (as the app once did)."""
+    import av
+
+    from tests import dtmf
+
+    words = " ".join(f"{i:02d}" for i in range(30))
+    path = dtmf.write_audio(tmp_path / "talk.m4a", dtmf.synthesize(words, 44100), 44100,
+                            channels=2)
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=16000)
+    pieces = []
+    with av.open(str(path)) as container:
+        for frame in container.decode(audio=0):
+            pieces += [f.to_ndarray().reshape(-1) for f in resampler.resample(frame)]
+    pieces += [f.to_ndarray().reshape(-1) for f in resampler.resample(None)]
+    one_at_a_time = np.concatenate(pieces)
+    blocks = list(decode_pcm(path, block_seconds=7.0))
+    assert len(blocks) >= 3
+    assert np.array_equal(np.concatenate(blocks), one_at_a_time)

@@ -151,11 +151,12 @@ def test_the_file_is_readable_json_of_the_documented_shape(store):
     text = store.path.read_text(encoding="utf-8")
     assert "\n  " in text  # indented for people
     data = json.loads(text)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["default"] == "home"
     (entry,) = data["profiles"]
     assert entry["name"] == "home"
     assert entry["server"] == "http://127.0.0.1:30101"
+    assert entry["servers"] == ["http://127.0.0.1:30101"]
     assert entry["headers"] == {"X-Gateway": "lab"}
     assert entry["vocab_lists"] == ["tech"]
     assert entry["model"] is None
@@ -286,7 +287,7 @@ def test_a_corrupt_file_is_an_error_naming_file_and_line_and_is_never_overwritte
 
 def test_a_file_from_a_newer_version_is_refused_and_kept(store):
     store.path.parent.mkdir(parents=True)
-    text = json.dumps({"schema_version": 2, "profiles": []}, indent=2)
+    text = json.dumps({"schema_version": 99, "profiles": []}, indent=2)
     store.path.write_text(text)
     with pytest.raises(ConfigFileError) as info:
         store.list()
@@ -306,10 +307,10 @@ VERSION_0 = {"default": "old", "profiles": [
 
 def test_migration_from_version_0():
     data = _migrate(VERSION_0)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["profiles"][0] == {"name": "old", "server": "10.0.0.5:30101",
-                                   "model": "qwen3-asr"}
-    assert data["profiles"][1] == {"name": "new-style", "server": "h:1"}
+                                   "model": "qwen3-asr", "servers": ["10.0.0.5:30101"]}
+    assert data["profiles"][1] == {"name": "new-style", "server": "h:1", "servers": ["h:1"]}
     assert "server" not in VERSION_0["profiles"][0]  # the input is left alone
 
 
@@ -322,7 +323,7 @@ def test_a_version_0_file_is_read_and_upgraded_on_the_first_change_with_a_backup
     assert store.path.read_text() == original  # reading does not rewrite
     store.add(make("third"))
     data = json.loads(store.path.read_text())
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["profiles"][0]["server"] == "http://10.0.0.5:30101"
     assert "url" not in data["profiles"][0]
     backup = store.path.with_name("profiles.json.bak")
@@ -432,3 +433,22 @@ def test_every_change_reads_the_file_again(store):
     other.add(make("b"))
     store.add(make("c"))
     assert other.names() == ["a", "b", "c"]
+
+
+def test_a_version_1_file_with_one_server_loads_and_keeps_a_list_from_then_on(store):
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    store.path.write_text(json.dumps({"schema_version": 1, "default": "home", "profiles": [
+        {"name": "home", "server": "10.0.0.5:30101", "concurrency": 8}]}), encoding="utf-8")
+    profile = store.get("home")
+    assert profile.servers == ("http://10.0.0.5:30101",)
+    store.update(profile.with_servers(["10.0.0.5:30101", "http://10.0.0.6:30101/v1"]))
+    data = json.loads(store.path.read_text(encoding="utf-8"))
+    assert data["schema_version"] == 2
+    assert data["profiles"][0]["servers"] == ["http://10.0.0.5:30101", "http://10.0.0.6:30101"]
+    assert store.get("home").server == "http://10.0.0.5:30101"
+
+
+def test_a_new_first_server_takes_the_old_first_ones_place():
+    profile = Profile(name="lab", server="h:1", servers=("h:1", "h:2"))
+    moved = dataclasses.replace(profile, server="h:3")
+    assert moved.servers == ("http://h:3", "http://h:2")

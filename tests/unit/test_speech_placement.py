@@ -104,3 +104,25 @@ def test_pause_planner_falls_back_to_the_quietest_cut_in_long_talk():
     assert np.array_equal(np.concatenate([c.samples for c in chunks]), x)
     assert all(c.duration <= 25 for c in chunks)
     assert len(chunks) >= 3
+
+
+def test_pause_planner_cuts_the_same_chunks_whatever_the_size_of_the_blocks():
+    """A decoder process reads big blocks, a thread smaller ones: where the noise floor
+    changes, the speech is still found in the same stretch, so the chunks are the same."""
+    rng = np.random.default_rng(3)
+    pieces = []
+    for _ in range(40):
+        pieces += [("tone", float(rng.uniform(0.5, 3.0))), ("gap", float(rng.uniform(0.3, 4.0)))]
+    x = _signal(pieces).astype(np.float64)
+    floor = np.repeat(rng.uniform(0.001, 0.05, x.size // (20 * SR) + 1), 20 * SR)[: x.size]
+    x = np.clip(x + rng.normal(0, 1, x.size) * floor * 32767, -32768, 32767).astype(np.int16)
+
+    def cut(block_seconds: float) -> list:
+        n = round(block_seconds * SR)
+        blocks = [x[i:i + n] for i in range(0, x.size, n)]
+        return [(c.start, c.samples.size, c.speech) for c in PausePlanner(30).chunks(blocks)]
+
+    small = cut(10)
+    assert len(small) > 5
+    assert cut(30) == small
+    assert cut(3.7) == small

@@ -70,6 +70,9 @@ class ProfileForm(QWidget):
         self.name_edit = QLineEdit()
         self.server_edit = QLineEdit()
         self.server_edit.setPlaceholderText("http://192.168.1.20:30101")
+        self.server_edit.setToolTip(self.tr(
+            "One server address, or several separated by spaces (one per GPU): each "
+            "chunk goes to the server with the most free capacity."))
         self.model_combo = QComboBox()
         self.model_combo.setEditable(True)
         model_line = self.model_combo.lineEdit()
@@ -193,7 +196,7 @@ class ProfileForm(QWidget):
         """Show ``profile``; the vocabulary lists offered are ``vocabulary_names`` (plus any
         the profile names that no longer exist, marked as missing)."""
         self.name_edit.setText(profile.name)
-        self.server_edit.setText(profile.server)
+        self.server_edit.setText(" ".join(profile.servers))
         self.set_models([], keep=profile.model or "")
         _select(self.api_style_combo, profile.api_style)
         self._language_as_typed = profile.language
@@ -243,9 +246,11 @@ class ProfileForm(QWidget):
     def profile(self, api_key_env: str | None, name: str | None = None) -> Profile:
         """A Profile of what is entered (named ``name`` if given); InputError (in words)
         when a field is wrong."""
+        servers = self.server_edit.text().replace(",", " ").split() or [""]
         return Profile(
             name=self.name_edit.text() if name is None else name,
-            server=self.server_edit.text(),
+            server=servers[0],
+            servers=tuple(servers),
             model=self.model_combo.currentText(),
             api_style=self.api_style_combo.currentData(),
             language=self._language(),

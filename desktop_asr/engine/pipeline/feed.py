@@ -1,0 +1,190 @@
+"""One file's chunks, prepared by the worker processes, in the order of the file: a decoder
+process cuts it, the encoder pool encodes each chunk, and the job takes them as its
+requests can leave. A few chunks are kept ready ahead (encoded before a request slot
+frees), never more: memory stays bounded whatever the file's length."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+import threading
+from collections.abc import AsyncGenerator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from desktop_asr import errors
+from desktop_asr.engine.chunking import Chunk
+from desktop_asr.engine.pipeline.processes import AudioProcesses, shared
+from desktop_asr.errors import AsrError
+
+POLL_S = 0.05
+AHEAD = 2  # chunks decoded, and chunks encoded, ahead of the requests (each)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    chunk: Chunk
+    payload: bytes | None  # None: not encoded (its text is known from an earlier try)
+
+
+class _DecoderSlots:
+    """At most one decoder process per core at a time, across every event loop."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._used = 0
+
+    async def acquire(self, most: int) -> None:
+        while True:
+            with self._lock:
+                if self._used < most:
+                    self._used += 1
+                    return
+            await asyncio.sleep(POLL_S)
+
+    def release(self) -> None:
+        with self._lock:
+            self._used -= 1
+
+
+_SLOTS = _DecoderSlots()
+
+
+def _error(name: str, message: str, details: str, code: str = "",
+           params: dict[str, object] | None = None) -> AsrError:
+    """The error a worker process reported, as its own kind, with its code and facts
+    (the interface words it in the user's language)."""
+    kind = getattr(errors, name, AsrError)
+    if not (isinstance(kind, type) and issubclass(kind, AsrError)):
+        kind = AsrError
+    try:
+        return kind(message, details=details, code=code, params=params)
+    except TypeError:  # an error class that takes other arguments
+        return AsrError(message, details=details, code=code, params=params)
+
+
+class ChunkFeed:
+    """``async with aclosing(feed.chunks()) as c: async for prepared in c``: the chunks of
+    ``path`` in order. ``skip(chunk)``
+    true: the chunk is not encoded (payload None). ``limit.value`` is the chunk limit in
+    seconds, which the job may lower while the file is being cut."""
+
+    def __init__(self, path: str, max_seconds: float, audio_format: str, *,
+                 skip: Callable[[Chunk], bool] | None = None,
+                 processes: AudioProcesses | None = None, ahead: int = AHEAD,
+                 pauses: bool = True) -> None:
+        self._path = path
+        self._pauses = pauses
+        self._format = audio_format
+        self._skip = skip
+        self._processes = processes or shared()
+        self._ahead = ahead
+        self.limit: Any = self._processes.shared_number(max_seconds)
+        self.total_samples = 0
+
+    async def chunks(self) -> AsyncGenerator[Prepared, None]:
+        await _SLOTS.acquire(self._processes.workers)
+        stop = threading.Event()
+        process, chunks = self._processes.start_decoder(self._path, self.limit, self._ahead,
+                                                         self._pauses)
+        ready: asyncio.Queue[tuple[Chunk, asyncio.Future[bytes] | None] | None] = \
+            asyncio.Queue()
+        room = asyncio.Semaphore(self._ahead)  # chunks taken from the decoder, not yet here
+        producer = asyncio.create_task(self._produce(chunks, stop, process, ready, room))
+        try:
+            while True:
+                item = await ready.get()
+                if item is None:
+                    break
+                room.release()
+                chunk, encoding = item
+                payload = await encoding if encoding is not None else None
+                yield Prepared(chunk, payload)
+                del payload
+            await producer  # raises the decoder's error
+        finally:
+            stop.set()
+            producer.cancel()
+            try:
+                with contextlib.suppress(asyncio.CancelledError, AsrError):
+                    await producer
+                if process.is_alive():
+                    process.terminate()
+                await asyncio.to_thread(process.join, 5)
+            finally:  # also when cancelled again while winding down
+                chunks.close()
+                _SLOTS.release()
+
+    async def _produce(self, chunks: Any, stop: threading.Event, process: Any,
+                       ready: asyncio.Queue[tuple[Chunk, asyncio.Future[bytes] | None] | None],
+                       room: asyncio.Semaphore) -> None:
+        try:
+            while True:
+                await room.acquire()
+                message = await asyncio.to_thread(_next_message, chunks, stop, process)
+                if message[0] == "end":
+                    self.total_samples = int(message[1])
+                    return
+                if message[0] == "error":
+                    raise _error(*message[1:])
+                chunk: Chunk = message[1]  # its samples and the speech found in it
+                encoding = None
+                if self._skip is None or not self._skip(chunk):
+                    encoding = asyncio.wrap_future(self._processes.encode(chunk.samples,
+                                                                          self._format))
+                ready.put_nowait((chunk, encoding))
+        finally:
+            ready.put_nowait(None)
+
+
+def _next_message(chunks: Any, stop: threading.Event, process: Any) -> tuple[Any, ...]:
+    while not stop.is_set():
+        try:
+            message: tuple[Any, ...] = chunks.get(timeout=POLL_S)
+            return message
+        except queue.Empty:
+            if not process.is_alive() and chunks.empty():
+                code = process.exitcode
+                return ("error", "AsrError",
+                        "The audio could not be read: the process reading it stopped "
+                        f"(exit code {code}).", "")
+    return ("error", "CancelledError", "cancelled", "")
+
+
+class ThreadFeed:
+    """The same chunks prepared in this process, one after another on a thread: for a
+    program that may not start processes, and the reference the worker path is tested
+    against."""
+
+    def __init__(self, path: str, max_seconds: float, audio_format: str, *,
+                 skip: Callable[[Chunk], bool] | None = None, pauses: bool = True) -> None:
+        self._path = path
+        self._pauses = pauses
+        self._format = audio_format
+        self._skip = skip
+        self.limit = _Number(max_seconds)
+        self.total_samples = 0
+
+    async def chunks(self) -> AsyncGenerator[Prepared, None]:
+        from desktop_asr.engine import audio
+        from desktop_asr.engine.pipeline.preparing import planner
+
+        source = planner(self.limit, self._pauses).chunks(audio.decode_pcm(self._path))
+
+        def prepare() -> Prepared | None:
+            chunk = next(source, None)
+            if chunk is None:
+                return None
+            if self._skip is not None and self._skip(chunk):
+                return Prepared(chunk, None)
+            return Prepared(chunk, audio.encode(chunk.padded(), self._format))
+
+        while (prepared := await asyncio.to_thread(prepare)) is not None:
+            self.total_samples += prepared.chunk.samples.size
+            yield prepared
+
+
+@dataclass
+class _Number:
+    value: float

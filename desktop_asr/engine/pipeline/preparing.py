@@ -1,0 +1,133 @@
+"""What the worker processes run: no asyncio, no httpx, only PyAV and numpy.
+
+A *decoder* process reads one file, streaming, and cuts it exactly as the job in one process
+does (PausePlanner over decode_pcm: requests cut at pauses): each chunk (its samples and
+the speech found in it) goes to the main process through a bounded queue, so a decoder is
+never more than a few chunks ahead of the requests. The *encoders* (a process pool) turn a
+chunk's samples into FLAC or WAV.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import queue
+from typing import Any, Protocol
+
+import numpy as np
+
+from desktop_asr.engine import audio
+from desktop_asr.engine.chunking import MIN_INPUT_SECONDS, ChunkPlanner
+from desktop_asr.engine.speech import PausePlanner
+from desktop_asr.errors import AsrError
+
+BLOCK_SECONDS = 30.0  # what FFmpeg hands to Python at a time
+PARENT_CHECK_S = 1.0
+
+
+class Putter(Protocol):
+    def put(self, obj: Any, block: bool = ..., timeout: float | None = ...) -> None: ...
+
+
+class SharedNumber(Protocol):
+    value: float
+
+
+class _LiveLimit:
+    """A planner's ``max_seconds`` that follows a number shared with the main process
+    (lowered there after a server found a chunk too long)."""
+
+    def __get__(self, planner: _Live | _LiveQuietest, owner: type | None = None) -> float:
+        return max(planner.limit.value, 0.001)
+
+    def __set__(self, planner: _Live | _LiveQuietest, value: float) -> None:
+        pass  # set by the main process only
+
+
+class _Live(PausePlanner):
+    """Chunks cut at pauses, each with its speech, under the shared limit."""
+
+    max_seconds = _LiveLimit()
+
+    def __init__(self, limit: SharedNumber) -> None:
+        self.limit = limit
+        super().__init__(max(limit.value, 0.001))
+
+
+class _LiveQuietest(ChunkPlanner):
+    """Chunks cut at the quietest moment near the shared limit (no speech found)."""
+
+    max_seconds = _LiveLimit()
+
+    def __init__(self, limit: SharedNumber) -> None:
+        self.limit = limit
+        super().__init__(max(limit.value, 0.001))
+
+
+def planner(limit: SharedNumber, pauses: bool = True) -> ChunkPlanner:
+    """The planner of both paths (worker processes and one thread), so that both cut a
+    file into the same chunks: at pauses, or (``pauses`` False) at quiet moments only."""
+    return _Live(limit) if pauses else _LiveQuietest(limit)
+
+
+class _ParentGone(Exception):
+    pass
+
+
+def _put(out: Putter, message: tuple[Any, ...]) -> None:
+    """Wait for room in the queue, but not for a program that is gone (killed)."""
+    while True:
+        try:
+            out.put(message, True, PARENT_CHECK_S)
+            return
+        except queue.Full:
+            parent = multiprocessing.parent_process()
+            if parent is not None and not parent.is_alive():
+                raise _ParentGone() from None
+
+
+def lower_priority(niceness: int) -> None:
+    """A worker's first step: it yields the cores to the app's own threads (the UI)."""
+    if niceness > 0 and hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(niceness)
+
+
+def decode_file(path: str, limit: SharedNumber, out: Putter, niceness: int = 0,
+                pauses: bool = True) -> None:
+    """Run in a decoder process: put ("chunk", Chunk) for every chunk (its speech
+    included), then ("end", total_samples), or ("error", class name, message, details,
+    code, params) and stop."""
+    lower_priority(niceness)
+    try:
+        try:
+            total = 0
+            chunks = planner(limit, pauses).chunks(audio.decode_pcm(path, BLOCK_SECONDS))
+            for chunk in chunks:
+                total += chunk.samples.size
+                _put(out, ("chunk", chunk))
+            _put(out, ("end", total))
+        except AsrError as exc:
+            _put(out, ("error", type(exc).__name__, exc.message, exc.details, exc.code,
+                       exc.params))
+        except _ParentGone:
+            raise
+        except Exception as exc:  # a bug or an FFmpeg surprise: reported in words
+            _put(out, ("error", "AsrError",
+                       f"Reading the audio failed: {type(exc).__name__}", str(exc)))
+    except _ParentGone:
+        return
+
+
+def encode_chunk(samples: audio.Pcm, fmt: str) -> bytes:
+    """Run in an encoder process: the samples (zero-padded to the model's minimum) as a
+    FLAC or WAV file."""
+    minimum = int(MIN_INPUT_SECONDS * audio.SAMPLE_RATE)
+    if samples.size < minimum:
+        samples = np.pad(samples, (0, minimum - samples.size))
+    return audio.encode(samples, fmt, block=audio.ENCODE_BLOCK_WORKER)
+
+
+def warm_up() -> None:
+    """A worker's first task: its imports are done before any real work arrives."""

@@ -1,0 +1,136 @@
+"""The worker processes that prepare audio: a pool of encoders and one decoder process per
+file being read, on every core.
+
+Processes, not threads: decoding, resampling and encoding hold the interpreter lock for most
+of their time, so threads would share one core and stall the UI thread. Workers are never
+forked from the app's process (a Qt process must not be forked): they start with
+"forkserver" where it exists (a clean server process, started once, forks them with PyAV
+and numpy already imported) and "spawn" elsewhere and in a frozen bundle, whose entry
+point calls ``multiprocessing.freeze_support()``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import sys
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
+from multiprocessing.queues import Queue
+from typing import Any
+
+from desktop_asr.engine import audio
+from desktop_asr.engine.pipeline import preparing
+from desktop_asr.engine.pipeline.memory import map_big_blocks
+
+PRELOAD = ["desktop_asr.engine.pipeline.preparing"]
+
+
+def start_method() -> str:
+    frozen = bool(getattr(sys, "frozen", False))
+    if not frozen and "forkserver" in multiprocessing.get_all_start_methods():
+        return "forkserver"
+    return "spawn"
+
+
+def cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+class AudioProcesses:
+    """The encoder pool and the decoder processes of this process (one per program: see
+    ``shared()``). Thread-safe."""
+
+    def __init__(self, workers: int | None = None, niceness: int = 0) -> None:
+        map_big_blocks()  # chunks pass through this process: their memory goes back
+        self.workers = workers or cores()
+        self.niceness = niceness  # the workers' lower priority (the app: its UI first)
+        self._context: BaseContext = multiprocessing.get_context(start_method())
+        if isinstance(self._context, multiprocessing.context.ForkServerContext):
+            self._context.set_forkserver_preload(PRELOAD)
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._decoders: set[BaseProcess] = set()
+        self._warm = False
+
+    @property
+    def context(self) -> BaseContext:
+        return self._context
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    self.workers, mp_context=self._context,
+                    initializer=preparing.lower_priority, initargs=(self.niceness,))
+            return self._pool
+
+    def encode(self, samples: audio.Pcm, fmt: str) -> Future[bytes]:
+        return self._executor().submit(preparing.encode_chunk, samples, fmt)
+
+    def warm_up(self) -> None:
+        """Start the workers now (the first file then waits for no process start); once."""
+        with self._lock:
+            if self._warm:
+                return
+            self._warm = True
+        pool = self._executor()
+        for _ in range(self.workers):
+            pool.submit(preparing.warm_up)
+
+    def start_decoder(self, path: str, limit: Any, ahead: int,
+                      pauses: bool = True) -> tuple[BaseProcess, Queue[Any]]:
+        """A process decoding and cutting ``path`` (at pauses, or at quiet moments only);
+        its chunks come through the queue, at most ``ahead`` of them waiting at a time."""
+        queue: Queue[Any] = self._context.Queue(max(1, ahead))
+        process = self._context.Process(  # type: ignore[attr-defined]
+            target=preparing.decode_file, args=(path, limit, queue, self.niceness, pauses),
+            daemon=True,
+            name="desktop-asr-decoder")
+        process.start()
+        with self._lock:
+            self._decoders = {p for p in self._decoders if p.is_alive()}
+            self._decoders.add(process)
+        return process, queue
+
+    def shared_number(self, value: float) -> Any:
+        return self._context.Value("d", value, lock=False)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+            decoders, self._decoders = self._decoders, set()
+        for process in decoders:
+            if process.is_alive():
+                process.terminate()
+            process.join(timeout=2)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+_shared: AudioProcesses | None = None
+_shared_lock = threading.Lock()
+
+
+def shared(niceness: int | None = None) -> AudioProcesses:
+    """The program's worker processes, started on first use, stopped at exit. A program
+    with a UI asks for them first with a ``niceness`` (WORKER_NICENESS_WITH_UI)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = AudioProcesses(niceness=niceness or 0)
+            atexit.register(_shared.shutdown)
+        elif niceness is not None:  # decoders started from now on (and a pool to come)
+            _shared.niceness = max(_shared.niceness, niceness)
+        return _shared
+
+
+# The app's workers run at a lower priority than its UI: on a busy machine, preparing
+# audio never takes the cores the event loop needs to answer within its 10 ms beat.
+WORKER_NICENESS_WITH_UI = 10
