@@ -106,19 +106,21 @@ class ChunkPlanner:
             if pending_len == 0:
                 return
             buffer = np.concatenate(pending) if len(pending) > 1 else pending[0]
-            if pending_len <= limit:
-                if exhausted:
-                    yield Chunk(index, offset, buffer)
-                    return
-                pending = [buffer]
-                continue
-            cut = quietest_cut(buffer, limit - search, limit + search, self.window)
-            cut = min(max(cut, 1), pending_len)
-            yield Chunk(index, offset, buffer[:cut])
+            chunk = self._next(index, offset, buffer, limit, search)
+            yield chunk
+            cut = chunk.samples.size
             index += 1
             offset += cut
             rest = buffer[cut:]
             pending, pending_len = ([rest] if rest.size else []), rest.size
+
+    def _next(self, index: int, offset: int, buffer: Pcm, limit: int, search: int) -> Chunk:
+        """The chunk that starts ``buffer`` (all that is left when it is no longer than
+        ``limit``): here cut at the quietest moment near the limit."""
+        if buffer.size <= limit:
+            return Chunk(index, offset, buffer)
+        cut = quietest_cut(buffer, limit - search, limit + search, self.window)
+        return Chunk(index, offset, buffer[: min(max(cut, 1), buffer.size)])
 
 
 def split_chunk(chunk: Chunk, window_seconds: float = WINDOW_SECONDS) -> tuple[Chunk, Chunk]:

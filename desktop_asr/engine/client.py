@@ -310,6 +310,10 @@ class AsrClient:
                 return await read(response, activity)
             finally:
                 await response.aclose()
+                # An httpx response and its stream refer to each other: a cycle that kept
+                # the request (megabytes of audio) alive until the collector's next full
+                # pass, and a long file's memory grew with it.
+                response.stream = httpx.ByteStream(b"")
 
         try:
             return await asyncio.wait_for(exchange(), deadline)

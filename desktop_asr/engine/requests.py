@@ -34,24 +34,26 @@ def data_url(payload: bytes, mime: str) -> str:
 _BIG_STRING = 65536
 
 
+def _swap_big(value: Any, big: list[str]) -> Any:
+    """``value`` with each long data URL put in ``big`` and replaced by a marker. A plain
+    function (a nested one calling itself would be a cycle that keeps the strings)."""
+    if isinstance(value, dict):
+        return {k: _swap_big(v, big) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_swap_big(v, big) for v in value]
+    if (isinstance(value, str) and len(value) > _BIG_STRING
+            and value.startswith("data:") and value.isascii() and value.isprintable()
+            and '"' not in value and "\\" not in value):
+        big.append(value)
+        return f"\x00big{len(big) - 1}\x00"
+    return value
+
+
 def encode_json_body(body: dict[str, Any]) -> bytes:
     """``json.dumps(body)`` as UTF-8 bytes, but long data URLs (which need no escaping) are
     copied in rather than scanned by the JSON encoder in one long call."""
     big: list[str] = []
-
-    def swap(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: swap(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [swap(v) for v in value]
-        if (isinstance(value, str) and len(value) > _BIG_STRING
-                and value.startswith("data:") and value.isascii() and value.isprintable()
-                and '"' not in value and "\\" not in value):
-            big.append(value)
-            return f"\x00big{len(big) - 1}\x00"
-        return value
-
-    text = json.dumps(swap(body), ensure_ascii=False)
+    text = json.dumps(_swap_big(body, big), ensure_ascii=False)
     if not big:
         return text.encode("utf-8")
     parts: list[bytes] = []

@@ -71,11 +71,14 @@ def _runs(mask: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
 
 
 def find_speech(samples: Pcm, settings: SpeechSettings | None = None,
-                sample_rate: int = SAMPLE_RATE) -> list[SpeechSpan]:
-    """The spans of speech in mono int16 ``samples``, in order, in seconds."""
+                sample_rate: int = SAMPLE_RATE, *,
+                levels: npt.NDArray[np.float64] | None = None) -> list[SpeechSpan]:
+    """The spans of speech in mono int16 ``samples``, in order, in seconds. ``levels``:
+    their frame levels when the caller has them already (frame_levels of the samples)."""
     s = settings or SpeechSettings()
     frame = max(1, round(s.frame_seconds * sample_rate))
-    levels = frame_levels(samples, frame)
+    if levels is None:
+        levels = frame_levels(samples, frame)
     if levels.size == 0:
         return []
     floor = float(np.percentile(levels, s.floor_percentile))
@@ -123,54 +126,59 @@ class PausePlanner(ChunkPlanner):
         self.min_seconds = min_seconds
         self.settings = settings or SpeechSettings()
 
-    def _cut(self, buffer: Pcm, spans: list[SpeechSpan], limit: int) -> int | None:
-        """Where to end the chunk that starts the buffer, at a pause; None: no pause."""
-        rate = SAMPLE_RATE
+    def _cut(self, spans: list[SpeechSpan], limit: int) -> int | None:
+        """Where to end the chunk that starts the buffer, at a pause (on a frame's edge);
+        None: no pause."""
+        frame = self._frame
         for before, after in itertools.pairwise(spans):
             if after.start - before.end < self.cut_pause_seconds:
                 continue
-            cut = round((before.end + after.start) / 2 * rate)
+            cut = frame * round((before.end + after.start) / 2 * SAMPLE_RATE / frame)
             if cut > limit:
                 return None
-            if cut >= self.min_seconds * rate:
+            if cut >= self.min_seconds * SAMPLE_RATE:
                 return cut
         return None
 
+    @property
+    def _frame(self) -> int:
+        return max(1, round(self.settings.frame_seconds * SAMPLE_RATE))
+
     def chunks(self, blocks: Iterable[Pcm]) -> Iterator[Chunk]:
-        pending: list[Pcm] = []
-        pending_len = 0
-        offset = 0
-        index = 0
-        source = iter(blocks)
-        exhausted = False
-        while True:
-            limit = self.max_samples
-            search = min(self.search, limit // 2)
-            while not exhausted and pending_len < limit + search:
-                block = next(source, None)
-                if block is None:
-                    exhausted = True
-                elif block.size:
-                    pending.append(block)
-                    pending_len += block.size
-            if pending_len == 0:
-                return
-            buffer = np.concatenate(pending) if len(pending) > 1 else pending[0]
-            # The speech is looked for in the same stretch however the audio arrives (big
-            # blocks in a decoder process, smaller ones on a thread): the same chunks.
-            window = buffer[: limit + search]
-            spans = find_speech(window, self.settings)
-            cut = self._cut(window, spans, min(limit, pending_len))
-            if cut is None:
-                if pending_len <= limit and exhausted:
-                    cut = pending_len
-                else:
-                    cut = quietest_cut(buffer, limit - search, limit + search, self.window)
-            cut = min(max(cut, 1), pending_len)
-            seconds = cut / SAMPLE_RATE
-            inside = tuple((s.start, min(s.end, seconds)) for s in spans if s.start < seconds)
-            yield Chunk(index, offset, buffer[:cut], speech=inside)
-            index += 1
-            offset += cut
-            rest = buffer[cut:]
-            pending, pending_len = ([rest] if rest.size else []), rest.size
+        self._levels_at, self._levels = -1, np.empty(0, dtype=np.float64)
+        return super().chunks(blocks)
+
+    def _next(self, index: int, offset: int, buffer: Pcm, limit: int, search: int) -> Chunk:
+        # The speech is looked for in the same stretch however the audio arrives (big
+        # blocks in a decoder process, smaller ones on a thread): the same chunks.
+        window = buffer[: limit + search]
+        spans = find_speech(window, self.settings, levels=self._window_levels(offset, window))
+        cut = self._cut(spans, min(limit, buffer.size))
+        if cut is None:
+            if buffer.size <= limit:
+                cut = buffer.size
+            else:
+                cut = quietest_cut(buffer, limit - search, limit + search, self.window)
+        cut = min(max(cut, 1), buffer.size)
+        seconds = cut / SAMPLE_RATE
+        inside = tuple((s.start, min(s.end, seconds)) for s in spans if s.start < seconds)
+        return Chunk(index, offset, buffer[:cut], speech=inside)
+
+    def _window_levels(self, offset: int, window: Pcm) -> npt.NDArray[np.float64]:
+        """frame_levels(window), where ``window`` starts at sample ``offset`` of the input.
+        A chunk is a few seconds and the window two minutes: the levels measured for the
+        last window are kept, and only the frames new to this one are measured (cuts at
+        pauses fall on a frame's edge)."""
+        frame = self._frame
+        shift = offset - self._levels_at
+        if self._levels_at < 0 or shift < 0 or shift % frame:
+            kept = np.empty(0, dtype=np.float64)
+        else:
+            kept = self._levels[shift // frame:]
+        count = window.size // frame
+        kept = kept[:count]
+        if kept.size < count:
+            more = frame_levels(window[kept.size * frame: count * frame], frame)
+            kept = np.concatenate((kept, more))
+        self._levels_at, self._levels = offset, kept
+        return kept

@@ -47,6 +47,11 @@ class RefServer:
         self._stderr: IO[str] | None = None
         self.start()
 
+    @property
+    def pid(self) -> int:
+        """The server process's id (0 when it is not running)."""
+        return self._process.pid if self._process is not None else 0
+
     # ------------------------------------------------------------ process control
 
     def start(self) -> None:

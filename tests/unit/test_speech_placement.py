@@ -126,3 +126,22 @@ def test_pause_planner_cuts_the_same_chunks_whatever_the_size_of_the_blocks():
     assert len(small) > 5
     assert cut(30) == small
     assert cut(3.7) == small
+
+
+def test_pause_planner_finds_the_speech_each_window_holds_measured_afresh():
+    """The planner keeps the frame levels of the last window for the next one: what it
+    finds is what find_speech finds in each window measured from scratch."""
+    rng = np.random.default_rng(5)
+    pieces = []
+    for _ in range(60):
+        pieces += [("tone", float(rng.uniform(0.3, 2.5))), ("gap", float(rng.uniform(0.2, 2.0)))]
+    x = _signal(pieces, noise=0.004)
+    planner = PausePlanner(max_seconds=20)
+    chunks = list(planner.chunks([x[i:i + 7 * SR] for i in range(0, x.size, 7 * SR)]))
+    assert len(chunks) > 10
+    reach = planner.max_samples + min(planner.search, planner.max_samples // 2)
+    for chunk in chunks:
+        fresh = find_speech(x[chunk.start:chunk.start + reach])
+        seconds = chunk.duration
+        expected = tuple((s.start, min(s.end, seconds)) for s in fresh if s.start < seconds)
+        assert chunk.speech == expected
