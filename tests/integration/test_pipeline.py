@@ -212,3 +212,49 @@ def test_the_command_line_spreads_a_folder_over_every_server_given(make_refserve
         assert (out / f"m{i}.txt").read_text(encoding="utf-8") == f"{i}{i}{i} {i}1{i}\n"
     assert chat_requests(first) >= 2
     assert chat_requests(second) >= 2
+
+
+def test_a_request_body_is_let_go_when_its_reply_is_read(refserver):
+    """A long file's requests hold their audio only while in flight: once a reply is read,
+    nothing keeps the body (megabytes of audio each) waiting for the garbage collector,
+    which runs rarely when the objects are few and large."""
+    import gc
+    import tracemalloc
+
+    import numpy as np
+
+    from desktop_asr.engine import audio
+    from desktop_asr.engine.requests import build_chat_request, data_url, encode_json_body
+
+    rng = np.random.default_rng(0)
+    tones = dtmf.synthesize("123", 16000).astype(np.float64)
+    noise = rng.normal(0, 0.05, 16000 * 30)
+    noise[:tones.size] += tones
+    samples = (np.clip(noise, -1, 1) * 32767).astype(np.int16)
+    flac = audio.encode(samples, "flac")
+    assert len(flac) > 500_000  # noise hardly compresses: a body of about a megabyte
+
+    async def send_all(count: int) -> list[str]:
+        texts = []
+        async with AsrClient(ServerConfig(base_url=refserver.url)) as client:
+            for _ in range(count):
+                body = encode_json_body(build_chat_request(
+                    model="qwen3-asr", audio_url=data_url(flac, "audio/flac")))
+                reply = await client.transcribe_json(body, "qwen3-asr", audio_seconds=30)
+                del body
+                texts.append(reply.text)
+        return texts
+
+    assert asyncio.run(send_all(1)) == ["123"]  # what the first request imports and caches
+    gc.collect()
+    gc.disable()
+    tracemalloc.start()
+    try:
+        texts = asyncio.run(send_all(6))
+        kept, _peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        gc.enable()
+    assert texts == ["123"] * 6
+    # Six bodies of 1.3 MB (base64) each were sent; what stays is a fraction of one.
+    assert kept < 1_000_000, f"{kept / 1e6:.1f} MB still held after the requests"
