@@ -1,12 +1,11 @@
-"""One file's chunks, prepared by the worker processes, in the order of the file: a decoder
-process cuts it, the encoder pool encodes each chunk, and the job takes them as its
-requests can leave. A few chunks are kept ready ahead (encoded before a request slot
-frees), never more: memory stays bounded whatever the file's length."""
+"""One file's chunks, prepared by a worker process, in the order of the file: a decoder
+process cuts it and encodes each chunk, and the job takes them as its requests can leave.
+A few chunks are kept ready ahead (encoded before a request slot frees), never more: memory
+stays bounded whatever the file's length."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import queue
 import threading
 from collections.abc import AsyncGenerator, Callable
@@ -19,7 +18,7 @@ from desktop_asr.engine.pipeline.processes import AudioProcesses, shared
 from desktop_asr.errors import AsrError
 
 POLL_S = 0.05
-AHEAD = 2  # chunks decoded, and chunks encoded, ahead of the requests (each)
+AHEAD = 3  # chunks encoded ahead of the requests
 
 
 @dataclass(frozen=True)
@@ -85,57 +84,36 @@ class ChunkFeed:
 
     async def chunks(self) -> AsyncGenerator[Prepared, None]:
         await _SLOTS.acquire(self._processes.workers)
+        released = False
         stop = threading.Event()
-        process, chunks = self._processes.start_decoder(self._path, self.limit, self._ahead,
-                                                         self._pauses)
-        ready: asyncio.Queue[tuple[Chunk, asyncio.Future[bytes] | None] | None] = \
-            asyncio.Queue()
-        room = asyncio.Semaphore(self._ahead)  # chunks taken from the decoder, not yet here
-        producer = asyncio.create_task(self._produce(chunks, stop, process, ready, room))
+        process, chunks = self._processes.start_decoder(
+            self._path, self.limit, self._ahead, self._pauses, self._format)
         try:
             while True:
-                item = await ready.get()
-                if item is None:
+                message = await asyncio.to_thread(_next_message, chunks, stop, process)
+                if message[0] == "end":
+                    self.total_samples = int(message[1])
                     break
-                room.release()
-                chunk, encoding = item
-                payload = await encoding if encoding is not None else None
+                if message[0] == "error":
+                    raise _error(*message[1:])
+                chunk, payload = message[1], message[2]
+                if self._skip is not None and self._skip(chunk):
+                    payload = None  # its text is known from an earlier try
                 yield Prepared(chunk, payload)
-                del payload
-            await producer  # raises the decoder's error
+                del payload, message
+            # The file is read: its core goes to the next file while these requests run.
+            _SLOTS.release()
+            released = True
         finally:
             stop.set()
-            producer.cancel()
             try:
-                with contextlib.suppress(asyncio.CancelledError, AsrError):
-                    await producer
                 if process.is_alive():
                     process.terminate()
                 await asyncio.to_thread(process.join, 5)
             finally:  # also when cancelled again while winding down
                 chunks.close()
-                _SLOTS.release()
-
-    async def _produce(self, chunks: Any, stop: threading.Event, process: Any,
-                       ready: asyncio.Queue[tuple[Chunk, asyncio.Future[bytes] | None] | None],
-                       room: asyncio.Semaphore) -> None:
-        try:
-            while True:
-                await room.acquire()
-                message = await asyncio.to_thread(_next_message, chunks, stop, process)
-                if message[0] == "end":
-                    self.total_samples = int(message[1])
-                    return
-                if message[0] == "error":
-                    raise _error(*message[1:])
-                chunk: Chunk = message[1]  # its samples and the speech found in it
-                encoding = None
-                if self._skip is None or not self._skip(chunk):
-                    encoding = asyncio.wrap_future(self._processes.encode(chunk.samples,
-                                                                          self._format))
-                ready.put_nowait((chunk, encoding))
-        finally:
-            ready.put_nowait(None)
+                if not released:
+                    _SLOTS.release()
 
 
 def _next_message(chunks: Any, stop: threading.Event, process: Any) -> tuple[Any, ...]:

@@ -1,10 +1,10 @@
 """What the worker processes run: no asyncio, no httpx, only PyAV and numpy.
 
-A *decoder* process reads one file, streaming, and cuts it exactly as the job in one process
-does (PausePlanner over decode_pcm: requests cut at pauses): each chunk (its samples and
-the speech found in it) goes to the main process through a bounded queue, so a decoder is
-never more than a few chunks ahead of the requests. The *encoders* (a process pool) turn a
-chunk's samples into FLAC or WAV.
+A *decoder* process reads one file, streaming, cuts it exactly as the job in one process
+does (PausePlanner over decode_pcm: requests cut at pauses) and encodes each chunk (FLAC or
+WAV): the chunk (its samples and the speech found in it) and its encoding go to the main
+process through a bounded queue, so a decoder is never more than a few chunks ahead of the
+requests. The main process does no audio work: it sends.
 """
 
 from __future__ import annotations
@@ -95,10 +95,10 @@ def lower_priority(niceness: int) -> None:
 
 
 def decode_file(path: str, limit: SharedNumber, out: Putter, niceness: int = 0,
-                pauses: bool = True) -> None:
-    """Run in a decoder process: put ("chunk", Chunk) for every chunk (its speech
-    included), then ("end", total_samples), or ("error", class name, message, details,
-    code, params) and stop."""
+                pauses: bool = True, fmt: str = "flac") -> None:
+    """Run in a decoder process: put ("chunk", Chunk, its encoding in ``fmt``) for every
+    chunk (its speech included), then ("end", total_samples), or ("error", class name,
+    message, details, code, params) and stop."""
     lower_priority(niceness)
     try:
         try:
@@ -106,7 +106,7 @@ def decode_file(path: str, limit: SharedNumber, out: Putter, niceness: int = 0,
             chunks = planner(limit, pauses).chunks(audio.decode_pcm(path, BLOCK_SECONDS))
             for chunk in chunks:
                 total += chunk.samples.size
-                _put(out, ("chunk", chunk))
+                _put(out, ("chunk", chunk, encode_chunk(chunk.samples, fmt)))
             _put(out, ("end", total))
         except AsrError as exc:
             _put(out, ("error", type(exc).__name__, exc.message, exc.details, exc.code,
@@ -121,13 +121,10 @@ def decode_file(path: str, limit: SharedNumber, out: Putter, niceness: int = 0,
 
 
 def encode_chunk(samples: audio.Pcm, fmt: str) -> bytes:
-    """Run in an encoder process: the samples (zero-padded to the model's minimum) as a
-    FLAC or WAV file."""
+    """The samples (zero-padded to the model's minimum) as a FLAC or WAV file, in big
+    frames (nothing waits on a decoder process's interpreter)."""
     minimum = int(MIN_INPUT_SECONDS * audio.SAMPLE_RATE)
     if samples.size < minimum:
         samples = np.pad(samples, (0, minimum - samples.size))
     return audio.encode(samples, fmt, block=audio.ENCODE_BLOCK_WORKER)
 
-
-def warm_up() -> None:
-    """A worker's first task: its imports are done before any real work arrives."""

@@ -1,5 +1,5 @@
-"""The worker processes that prepare audio: a pool of encoders and one decoder process per
-file being read, on every core.
+"""The worker processes that prepare audio: one per file being read (it decodes, cuts and
+encodes), as many at a time as there are cores.
 
 Processes, not threads: decoding, resampling and encoding hold the interpreter lock for most
 of their time, so threads would share one core and stall the UI thread. Workers are never
@@ -16,13 +16,11 @@ import multiprocessing
 import os
 import sys
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
 from typing import Any
 
-from desktop_asr.engine import audio
 from desktop_asr.engine.pipeline import preparing
 from desktop_asr.engine.pipeline.memory import map_big_blocks
 
@@ -44,18 +42,17 @@ def cores() -> int:
 
 
 class AudioProcesses:
-    """The encoder pool and the decoder processes of this process (one per program: see
-    ``shared()``). Thread-safe."""
+    """The decoder processes of this process (one set per program: see ``shared()``).
+    Thread-safe."""
 
     def __init__(self, workers: int | None = None, niceness: int = 0) -> None:
-        map_big_blocks()  # chunks pass through this process: their memory goes back
+        map_big_blocks()  # encoded chunks pass through this process: their memory goes back
         self.workers = workers or cores()
         self.niceness = niceness  # the workers' lower priority (the app: its UI first)
         self._context: BaseContext = multiprocessing.get_context(start_method())
         if isinstance(self._context, multiprocessing.context.ForkServerContext):
             self._context.set_forkserver_preload(PRELOAD)
         self._lock = threading.Lock()
-        self._pool: ProcessPoolExecutor | None = None
         self._decoders: set[BaseProcess] = set()
         self._warm = False
 
@@ -63,34 +60,28 @@ class AudioProcesses:
     def context(self) -> BaseContext:
         return self._context
 
-    def _executor(self) -> ProcessPoolExecutor:
-        with self._lock:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(
-                    self.workers, mp_context=self._context,
-                    initializer=preparing.lower_priority, initargs=(self.niceness,))
-            return self._pool
-
-    def encode(self, samples: audio.Pcm, fmt: str) -> Future[bytes]:
-        return self._executor().submit(preparing.encode_chunk, samples, fmt)
-
     def warm_up(self) -> None:
-        """Start the workers now (the first file then waits for no process start); once."""
+        """Start the fork server now (with PyAV and numpy imported in it), so that the
+        first file waits for no imports; once. Nothing to do with "spawn"."""
         with self._lock:
             if self._warm:
                 return
             self._warm = True
-        pool = self._executor()
-        for _ in range(self.workers):
-            pool.submit(preparing.warm_up)
+        if isinstance(self._context, multiprocessing.context.ForkServerContext):
+            from multiprocessing import forkserver
 
-    def start_decoder(self, path: str, limit: Any, ahead: int,
-                      pauses: bool = True) -> tuple[BaseProcess, Queue[Any]]:
-        """A process decoding and cutting ``path`` (at pauses, or at quiet moments only);
-        its chunks come through the queue, at most ``ahead`` of them waiting at a time."""
+            threading.Thread(target=forkserver.ensure_running, daemon=True,
+                             name="desktop-asr-forkserver-start").start()
+
+    def start_decoder(self, path: str, limit: Any, ahead: int, pauses: bool = True,
+                      fmt: str = "flac") -> tuple[BaseProcess, Queue[Any]]:
+        """A process decoding, cutting (at pauses, or at quiet moments only) and encoding
+        ``path``; its chunks come through the queue, at most ``ahead`` of them waiting at a
+        time."""
         queue: Queue[Any] = self._context.Queue(max(1, ahead))
         process = self._context.Process(  # type: ignore[attr-defined]
-            target=preparing.decode_file, args=(path, limit, queue, self.niceness, pauses),
+            target=preparing.decode_file,
+            args=(path, limit, queue, self.niceness, pauses, fmt),
             daemon=True,
             name="desktop-asr-decoder")
         process.start()
@@ -104,14 +95,11 @@ class AudioProcesses:
 
     def shutdown(self) -> None:
         with self._lock:
-            pool, self._pool = self._pool, None
             decoders, self._decoders = self._decoders, set()
         for process in decoders:
             if process.is_alive():
                 process.terminate()
             process.join(timeout=2)
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
 
 
 _shared: AudioProcesses | None = None
@@ -126,7 +114,7 @@ def shared(niceness: int | None = None) -> AudioProcesses:
         if _shared is None:
             _shared = AudioProcesses(niceness=niceness or 0)
             atexit.register(_shared.shutdown)
-        elif niceness is not None:  # decoders started from now on (and a pool to come)
+        elif niceness is not None:  # decoders started from now on
             _shared.niceness = max(_shared.niceness, niceness)
         return _shared
 
