@@ -1481,8 +1481,8 @@ Open System Settings → Privacy &amp; Security → Microphone, switch on deskto
         <translation>无法播放音频：{0}</translation>
     </message>
     <message>
-        <source>Playback is not available: {0}</source>
-        <translation>无法播放：{0}</translation>
+        <source>Playback is not available: no sound output device could be opened.</source>
+        <translation>无法播放：打不开任何声音输出设备。</translation>
     </message>
 </context>
 <context>

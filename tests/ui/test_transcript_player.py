@@ -5,12 +5,14 @@ finds, one-click saves remember the folder and format, live segments, queue prog
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication
 
 from desktop_asr.engine import audio
 from desktop_asr.stores.history.store import HistoryStore
@@ -234,7 +236,28 @@ def test_no_sound_output_is_said_in_words(qtbot, tmp_path):
     player.set_source(path)
     with qtbot.waitSignal(player.failed, timeout=5000) as failed:
         player.play_from(0.0)
-    assert failed.args == ["Playback is not available: PortAudio library not found"]
+    # In words the user can act on, not the system's English.
+    assert failed.args == ["Playback is not available: no sound output device could be opened."]
+
+
+def test_a_file_gone_before_playing_is_said_in_the_interface_language(qtbot, tmp_path):
+    """The core's error, worded by the interface (and so translated), not str(exception)."""
+    from desktop_asr.ui import app as ui_app
+
+    gone = tmp_path / "meeting.wav"
+    player = SegmentPlayer(sounddevice=lambda: pytest.fail("nothing to play"))
+    player.set_source(gone)
+    translators = ui_app.install_translators(QApplication.instance(), "zh_CN")
+    try:
+        with qtbot.waitSignal(player.failed, timeout=5000) as failed:
+            player.play_from(0.0)
+    finally:
+        ui_app.remove_translators(QApplication.instance(), translators)
+    words = failed.args[0]
+    assert "meeting.wav" in words
+    prefix, _, reason = words.partition("：")  # 无法播放音频：<why, in Chinese too>
+    assert prefix == "无法播放音频", words
+    assert re.search(r"[\u4e00-\u9fff]", reason), words
 
 
 def test_a_running_row_shows_parts_elapsed_time_and_an_estimate(qtbot):

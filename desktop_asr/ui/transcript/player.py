@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_asr.engine import audio
 from desktop_asr.errors import AsrError
+from desktop_asr.ui.status.error_text import error_words
 
 Decoder = Callable[[Path], Iterable[np.ndarray]]
 TICK_MS = 50
@@ -119,7 +120,12 @@ class SegmentPlayer(QObject):
     def _on_decoded(self, samples: object, seconds: float) -> None:
         self._loading = False
         if not isinstance(samples, np.ndarray):
-            self.failed.emit(self.tr("The audio cannot be played: {0}").format(samples))
+            # The core's error in the interface's language (a file gone, corrupt...); the
+            # system's own English words go to the log only.
+            error = samples if isinstance(samples, BaseException) else str(samples)
+            _log.info("the audio cannot be played: %s", error)
+            self.failed.emit(self.tr("The audio cannot be played: {0}").format(
+                error_words(error)[0]))
             return
         self._samples = samples
         self._start(seconds)
@@ -137,7 +143,9 @@ class SegmentPlayer(QObject):
                                      callback=self._callback)
             stream.start()
         except Exception as exc:  # PortAudio missing, no output device, device busy
-            self.failed.emit(self.tr("Playback is not available: {0}").format(exc))
+            _log.info("playback is not available: %s", exc)
+            self.failed.emit(self.tr(
+                "Playback is not available: no sound output device could be opened."))
             return
         self._stream = stream
         self._timer.start()
