@@ -194,25 +194,34 @@ def client(args: argparse.Namespace) -> None:
 
 
 def floor(args: argparse.Namespace) -> None:
-    """PyAV decode + resample + FLAC encode of the file in one pass: its CPU seconds."""
-    from desktop_asr.engine import audio
-
+    """PyAV decode + resample + FLAC encode of the file in one pass: its CPU seconds. The
+    decoded frames go to the resampler in 2-second blocks (resampling AAC's 1024-sample
+    frames one by one costs 2.5 times as much), as the app does: the floor is the fastest
+    one pass we know."""
     start = time.process_time()
     with av.open(args.file[0]) as container, av.open(os.devnull, "w", format="flac") as out:
         stream = out.add_stream("flac", rate=16000, layout="mono")
         stream.codec_context.format = "s16"
         resampler = av.AudioResampler(format="s16", layout="mono", rate=16000,
                                       frame_size=30 * 16000)
-        for frame in container.decode(audio=0):
+        fifo = av.AudioFifo()
+        block = 2 * container.streams.audio[0].codec_context.sample_rate
+
+        def resampled(frame: av.AudioFrame | None) -> None:
             for piece in resampler.resample(frame):
                 for packet in stream.encode(piece):
                     out.mux(packet)
-        for piece in resampler.resample(None):
-            for packet in stream.encode(piece):
-                out.mux(packet)
+
+        for frame in container.decode(audio=0):
+            frame.pts = None
+            fifo.write(frame)
+            while fifo.samples >= block:
+                resampled(fifo.read(block))
+        if fifo.samples:
+            resampled(fifo.read())
+        resampled(None)
         for packet in stream.encode(None):
             out.mux(packet)
-    del audio
     print(json.dumps({"cpu": time.process_time() - start}))
 
 
