@@ -225,6 +225,36 @@ def floor(args: argparse.Namespace) -> None:
     print(json.dumps({"cpu": time.process_time() - start}))
 
 
+def bare(args: argparse.Namespace) -> None:
+    """A client that costs nothing: the same requests, their bodies made before the clock
+    starts, sent ``concurrency`` at a time. What the server (sharing this machine's cores)
+    allows at best."""
+    import httpx
+
+    from desktop_asr.engine import audio
+    from desktop_asr.engine.requests import build_chat_request, data_url, encode_json_body
+    from desktop_asr.engine.speech import PausePlanner
+
+    bodies = [encode_json_body(build_chat_request(
+        model="qwen3-asr", audio_url=data_url(audio.encode(c.padded(), "flac"), "audio/flac")))
+        for c in PausePlanner().chunks(audio.decode_pcm(args.file[0], 30.0))]
+
+    async def go() -> float:
+        gate = asyncio.Semaphore(args.concurrency)
+        async with httpx.AsyncClient(base_url=args.server[0], timeout=600) as http:
+            async def send(body: bytes) -> None:
+                async with gate:
+                    reply = await http.post("/v1/chat/completions", content=body,
+                                            headers={"content-type": "application/json"})
+                    reply.raise_for_status()
+
+            start = time.perf_counter()
+            await asyncio.gather(*(send(b) for b in bodies))
+            return time.perf_counter() - start
+
+    print(json.dumps({"wall": asyncio.run(go()), "requests": len(bodies)}))
+
+
 def run_client(files: list[Path], servers: list[str], concurrency: int, *,
                threads: bool = False, memory: bool = False) -> dict[str, object]:
     command = [sys.executable, "-m", "benchmarks.bench_throughput", "--client",
@@ -275,6 +305,7 @@ def main() -> None:
     parser.add_argument("--skip-long", action="store_true", help="no 2-hour file")
     parser.add_argument("--client", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--threads", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--file", action="append", default=[], help=argparse.SUPPRESS)
@@ -283,6 +314,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.client:
         client(args)
+        return
+    if args.bare:
+        bare(args)
         return
     if args.floor:
         floor(args)
@@ -319,6 +353,13 @@ def main() -> None:
             "-", None)
         row("efficiency at concurrency 8 (ideal / wall)", f"{efficiency:.2f}", ">= 0.80",
             efficiency >= 0.80)
+        nothing = json.loads(subprocess.run(
+            [sys.executable, "-m", "benchmarks.bench_throughput", "--bare", f"--file={talk}",
+             f"--server={one.url}", "--concurrency", "8"],
+            capture_output=True, text=True, check=True).stdout.splitlines()[-1])
+        row("a client that costs nothing, concurrency 8 (bodies made in advance)",
+            f"{nothing['wall']:.2f} s for {nothing['requests']} requests, efficiency "
+            f"{ideal8 / nothing['wall']:.2f}: the most this machine's server allows", "-", None)
         row("CPU at concurrency 8: client + server on this machine",
             f"{c8['cpu']:.2f} s + {server_cpu:.2f} s over {os.cpu_count()} cores", "-", None)
         base = json.loads(subprocess.run(
