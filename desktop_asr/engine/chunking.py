@@ -93,30 +93,55 @@ class ChunkPlanner:
         index = 0
         source = iter(blocks)
         exhausted = False
-        while True:
-            limit = self.max_samples
-            search = min(self.search, limit // 2)
-            while not exhausted and (pending_len < limit + search or pending_len <= limit):
+
+        def fill(want: int) -> None:
+            nonlocal pending_len, exhausted
+            while not exhausted and pending_len < want:
                 block = next(source, None)
                 if block is None:
                     exhausted = True
                 elif block.size:
                     pending.append(block)
                     pending_len += block.size
+
+        while True:
+            limit = self.max_samples
+            search = min(self.search, limit // 2)
+            whole = limit + search
+            look = min(whole, self._first_look(limit, search))
+            fill(look)
             if pending_len == 0:
                 return
             buffer = np.concatenate(pending) if len(pending) > 1 else pending[0]
-            chunk = self._next(index, offset, buffer, limit, search)
+            pending[:] = [buffer]
+            # Whether the first look sees the whole window is decided by the rule and the
+            # audio, never by how much happens to be read already: the same chunks whatever
+            # the size of the blocks.
+            chunk = self._next(index, offset, buffer, limit, search,
+                               final=look >= whole or (exhausted and pending_len <= look))
+            if chunk is None:  # nothing decided on the first look: plan on the whole window
+                fill(whole)
+                buffer = np.concatenate(pending) if len(pending) > 1 else pending[0]
+                chunk = self._next(index, offset, buffer, limit, search, final=True)
+                assert chunk is not None
             yield chunk
             cut = chunk.samples.size
             index += 1
             offset += cut
             rest = buffer[cut:]
-            pending, pending_len = ([rest] if rest.size else []), rest.size
+            pending[:] = [rest] if rest.size else []
+            pending_len = rest.size
 
-    def _next(self, index: int, offset: int, buffer: Pcm, limit: int, search: int) -> Chunk:
+    def _first_look(self, limit: int, search: int) -> int:
+        """How much audio the next chunk is first planned on; ``_next`` may ask for the
+        whole window (``limit + search``) by returning None."""
+        return limit + search
+
+    def _next(self, index: int, offset: int, buffer: Pcm, limit: int, search: int, *,
+              final: bool) -> Chunk | None:
         """The chunk that starts ``buffer`` (all that is left when it is no longer than
-        ``limit``): here cut at the quietest moment near the limit."""
+        ``limit``): here cut at the quietest moment near the limit. ``final``: the buffer
+        holds the whole window (or all that is left); else None asks for it."""
         if buffer.size <= limit:
             return Chunk(index, offset, buffer)
         cut = quietest_cut(buffer, limit - search, limit + search, self.window)

@@ -23,6 +23,7 @@ from desktop_asr.engine.audio import SAMPLE_RATE, Pcm
 from desktop_asr.engine.chunking import DEFAULT_MAX_CHUNK_SECONDS, Chunk, ChunkPlanner, quietest_cut
 
 SILENCE_DBFS = -120.0  # the level of digital silence (log of zero)
+FIRST_LOOK_SECONDS = 30.0  # where PausePlanner first looks for a pause to cut at
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ class PausePlanner(ChunkPlanner):
         super().__init__(max_seconds)
         self.cut_pause_seconds = cut_pause_seconds
         self.min_seconds = min_seconds
+        self.first_look_seconds = FIRST_LOOK_SECONDS
         self.settings = settings or SpeechSettings()
 
     def _cut(self, spans: list[SpeechSpan], limit: int) -> int | None:
@@ -148,12 +150,20 @@ class PausePlanner(ChunkPlanner):
         self._levels_at, self._levels = -1, np.empty(0, dtype=np.float64)
         return super().chunks(blocks)
 
-    def _next(self, index: int, offset: int, buffer: Pcm, limit: int, search: int) -> Chunk:
+    def _first_look(self, limit: int, search: int) -> int:
+        return min(limit + search, round(self.first_look_seconds * SAMPLE_RATE))
+
+    def _next(self, index: int, offset: int, buffer: Pcm, limit: int, search: int, *,
+              final: bool) -> Chunk | None:
         # The speech is looked for in the same stretch however the audio arrives (big
-        # blocks in a decoder process, smaller ones on a thread): the same chunks.
-        window = buffer[: limit + search]
+        # blocks in a decoder process, smaller ones on a thread): the same chunks. First in
+        # the next FIRST_LOOK_SECONDS (a pause is nearly always there: the first chunk
+        # leaves without two minutes being decoded first), else in the whole window.
+        window = buffer[: limit + search] if final else buffer[: self._first_look(limit, search)]
         spans = find_speech(window, self.settings, levels=self._window_levels(offset, window))
         cut = self._cut(spans, min(limit, buffer.size))
+        if cut is None and not final:
+            return None
         if cut is None:
             if buffer.size <= limit:
                 cut = buffer.size

@@ -140,8 +140,29 @@ def test_pause_planner_finds_the_speech_each_window_holds_measured_afresh():
     chunks = list(planner.chunks([x[i:i + 7 * SR] for i in range(0, x.size, 7 * SR)]))
     assert len(chunks) > 10
     reach = planner.max_samples + min(planner.search, planner.max_samples // 2)
-    for chunk in chunks:
-        fresh = find_speech(x[chunk.start:chunk.start + reach])
-        seconds = chunk.duration
-        expected = tuple((s.start, min(s.end, seconds)) for s in fresh if s.start < seconds)
-        assert chunk.speech == expected
+    first = round(planner.first_look_seconds * SR)
+
+    def speech_in(window: int, seconds: float) -> tuple:
+        fresh = find_speech(x[chunk.start:chunk.start + window])
+        return tuple((s.start, min(s.end, seconds)) for s in fresh if s.start < seconds)
+
+    for chunk in chunks:  # found on the first look, or else on the whole window
+        assert chunk.speech in (speech_in(first, chunk.duration),
+                                speech_in(reach, chunk.duration))
+
+
+def test_the_first_chunk_leaves_before_the_whole_window_is_read():
+    """A pause in the first seconds is enough: the planner asks for FIRST_LOOK_SECONDS of
+    audio, not two minutes, before the first request can leave."""
+    x = _signal([("tone", 2.0), ("gap", 1.0), ("tone", 2.0), ("gap", 1.0)] * 40)
+    read = []
+
+    def blocks():
+        for i in range(0, x.size, SR):
+            read.append(i + SR)
+            yield x[i:i + SR]
+
+    planner = PausePlanner(max_seconds=120)
+    first = next(iter(planner.chunks(blocks())))
+    assert first.duration < 8
+    assert max(read) <= planner.first_look_seconds * SR + SR
