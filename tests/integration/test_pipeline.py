@@ -258,3 +258,39 @@ def test_a_request_body_is_let_go_when_its_reply_is_read(refserver):
     assert texts == ["123"] * 6
     # Six bodies of 1.3 MB (base64) each were sent; what stays is a fraction of one.
     assert kept < 1_000_000, f"{kept / 1e6:.1f} MB still held after the requests"
+
+
+def test_a_request_imports_nothing_once_the_first_has_gone(refserver):
+    """Every request of a long file goes through the same code: none may look for a module
+    on each call (httpcore asks for sniffio on every request; when it is missing, each ask
+    searched the whole sys.path again)."""
+    import sys
+
+    from desktop_asr.engine import audio
+    from desktop_asr.engine.requests import build_chat_request, data_url, encode_json_body
+
+    pcm = (dtmf.synthesize("12", 16000) * 32767).astype("int16")
+    audio_bytes = audio.encode(pcm, "flac")
+    body = encode_json_body(build_chat_request(
+        model="qwen3-asr", audio_url=data_url(audio_bytes, "audio/flac")))
+    looked_for: list[str] = []
+
+    class Watcher:
+        @staticmethod
+        def find_spec(name, path=None, target=None):
+            looked_for.append(name)
+            return None
+
+    async def send(count: int) -> list[str]:
+        async with AsrClient(ServerConfig(base_url=refserver.url)) as client:
+            return [(await client.transcribe_json(body, "qwen3-asr", audio_seconds=2)).text
+                    for _ in range(count)]
+
+    assert asyncio.run(send(1)) == ["12"]  # what the first request imports, once
+    sys.meta_path.insert(0, Watcher)
+    try:
+        texts = asyncio.run(send(5))
+    finally:
+        sys.meta_path.remove(Watcher)
+    assert texts == ["12"] * 5
+    assert looked_for == [], f"looked for modules on every request: {sorted(set(looked_for))}"
