@@ -83,10 +83,6 @@ class Dispatcher:
         """One endpoint, the caller's client (closed by the caller)."""
         return cls([], concurrency, clients=[client])
 
-    @property
-    def first(self) -> AsrClient:
-        return self.clients[0]
-
     async def __aenter__(self) -> Dispatcher:
         return self
 

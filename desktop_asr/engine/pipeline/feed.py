@@ -6,6 +6,7 @@ stays bounded whatever the file's length."""
 from __future__ import annotations
 
 import asyncio
+import collections
 import queue
 import threading
 from collections.abc import AsyncGenerator, Callable
@@ -28,23 +29,45 @@ class Prepared:
 
 
 class _DecoderSlots:
-    """At most one decoder process per core at a time, across every event loop."""
+    """At most one decoder process per core at a time, across every event loop (the app
+    runs its jobs on loops of their own). A file waiting for a slot sleeps until one is
+    given back; it is woken on its own loop, in the order the files asked."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._used = 0
+        self._waiting: collections.deque[asyncio.Future[None]] = collections.deque()
 
     async def acquire(self, most: int) -> None:
-        while True:
+        with self._lock:
+            if self._used < most and not self._waiting:
+                self._used += 1
+                return
+            turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._waiting.append(turn)
+        try:
+            await turn  # the slot is ours once this is done: release() handed it over
+        except asyncio.CancelledError:
             with self._lock:
-                if self._used < most:
-                    self._used += 1
-                    return
-            await asyncio.sleep(POLL_S)
+                if turn in self._waiting:
+                    self._waiting.remove(turn)
+                    raise
+            self.release()  # handed over while being cancelled: pass it on
+            raise
 
     def release(self) -> None:
         with self._lock:
+            while self._waiting:
+                turn = self._waiting.popleft()
+                if not turn.cancelled() and not turn.get_loop().is_closed():
+                    turn.get_loop().call_soon_threadsafe(_hand_over, turn)
+                    return  # the slot passes to that file: still in use
             self._used -= 1
+
+
+def _hand_over(turn: asyncio.Future[None]) -> None:
+    if not turn.done():
+        turn.set_result(None)
 
 
 _SLOTS = _DecoderSlots()

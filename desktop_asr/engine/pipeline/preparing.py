@@ -15,10 +15,8 @@ import os
 import queue
 from typing import Any, Protocol
 
-import numpy as np
-
 from desktop_asr.engine import audio
-from desktop_asr.engine.chunking import MIN_INPUT_SECONDS, ChunkPlanner
+from desktop_asr.engine.chunking import ChunkPlanner
 from desktop_asr.engine.speech import PausePlanner
 from desktop_asr.errors import AsrError
 
@@ -106,7 +104,9 @@ def decode_file(path: str, limit: SharedNumber, out: Putter, niceness: int = 0,
             chunks = planner(limit, pauses).chunks(audio.decode_pcm(path, BLOCK_SECONDS))
             for chunk in chunks:
                 total += chunk.samples.size
-                _put(out, ("chunk", chunk, encode_chunk(chunk.samples, fmt)))
+                # Big frames into the encoder: nothing waits on this process's interpreter.
+                payload = audio.encode(chunk.padded(), fmt, block=audio.ENCODE_BLOCK_WORKER)
+                _put(out, ("chunk", chunk, payload))
             _put(out, ("end", total))
         except AsrError as exc:
             _put(out, ("error", type(exc).__name__, exc.message, exc.details, exc.code,
@@ -118,13 +118,4 @@ def decode_file(path: str, limit: SharedNumber, out: Putter, niceness: int = 0,
                        f"Reading the audio failed: {type(exc).__name__}", str(exc)))
     except _ParentGone:
         return
-
-
-def encode_chunk(samples: audio.Pcm, fmt: str) -> bytes:
-    """The samples (zero-padded to the model's minimum) as a FLAC or WAV file, in big
-    frames (nothing waits on a decoder process's interpreter)."""
-    minimum = int(MIN_INPUT_SECONDS * audio.SAMPLE_RATE)
-    if samples.size < minimum:
-        samples = np.pad(samples, (0, minimum - samples.size))
-    return audio.encode(samples, fmt, block=audio.ENCODE_BLOCK_WORKER)
 

@@ -56,10 +56,6 @@ class AudioProcesses:
         self._decoders: set[BaseProcess] = set()
         self._warm = False
 
-    @property
-    def context(self) -> BaseContext:
-        return self._context
-
     def warm_up(self) -> None:
         """Start the fork server now (with PyAV and numpy imported in it), so that the
         first file waits for no imports; once. Nothing to do with "spawn"."""
