@@ -182,6 +182,16 @@ def _decoded_frames(
             continue
 
 
+def decode_encoded(data: bytes) -> Pcm:
+    """The samples of an ``encode`` result (FLAC or WAV of 16 kHz mono int16): exactly the
+    samples that were encoded."""
+    with av.open(io.BytesIO(data), mode="r") as container:
+        blocks = [frame.to_ndarray().reshape(-1) for frame in container.decode(audio=0)]
+    samples: Pcm = np.concatenate(blocks).astype(np.int16, copy=False) if blocks else (
+        np.empty(0, dtype=np.int16))
+    return samples
+
+
 ENCODE_BLOCK = SAMPLE_RATE  # samples per call into the FLAC encoder (threads)
 ENCODE_BLOCK_WORKER = 30 * SAMPLE_RATE  # ... in a worker process, where nothing waits on it
 

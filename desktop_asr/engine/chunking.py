@@ -20,8 +20,27 @@ SEARCH_SECONDS = 5.0
 WINDOW_SECONDS = 0.1
 
 
+class _Place:
+    """Where a chunk lies in the whole, from its first sample and its length."""
+
+    start: int  # in samples
+    size: int
+
+    @property
+    def start_seconds(self) -> float:
+        return self.start / SAMPLE_RATE
+
+    @property
+    def duration(self) -> float:
+        return self.size / SAMPLE_RATE
+
+    @property
+    def end_seconds(self) -> float:
+        return (self.start + self.size) / SAMPLE_RATE
+
+
 @dataclass(frozen=True)
-class Chunk:
+class Chunk(_Place):
     """A stretch of 16 kHz mono audio and where it starts in the whole."""
 
     index: int
@@ -31,16 +50,13 @@ class Chunk:
     speech: tuple[tuple[float, float], ...] | None = None
 
     @property
-    def start_seconds(self) -> float:
-        return self.start / SAMPLE_RATE
+    def size(self) -> int:  # type: ignore[override]
+        return int(self.samples.size)
 
     @property
-    def duration(self) -> float:
-        return self.samples.size / SAMPLE_RATE
-
-    @property
-    def end_seconds(self) -> float:
-        return (self.start + self.samples.size) / SAMPLE_RATE
+    def info(self) -> ChunkInfo:
+        """The chunk without its samples: what a job keeps of a chunk once it is encoded."""
+        return ChunkInfo(self.index, self.start, self.size, self.speech)
 
     def padded(self) -> Pcm:
         """The samples, zero-padded at the end to at least 0.5 s."""
@@ -48,6 +64,17 @@ class Chunk:
         if self.samples.size >= minimum:
             return self.samples
         return np.pad(self.samples, (0, minimum - self.samples.size))
+
+
+@dataclass(frozen=True)
+class ChunkInfo(_Place):
+    """A chunk's place, length and speech, without its samples (they went into its
+    encoding)."""
+
+    index: int
+    start: int
+    size: int
+    speech: tuple[tuple[float, float], ...] | None = None
 
 
 def quietest_cut(samples: Pcm, lo: int, hi: int, window: int) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from desktop_asr.text.languages import _LANGUAGES
@@ -31,6 +31,14 @@ def data_url(payload: bytes, mime: str) -> str:
     return f"data:{mime};base64,{encoded}"
 
 
+def data_url_bytes(payload: bytes, mime: str) -> bytes:
+    """``data_url`` as ASCII bytes, to go into a body through ``encode_json_body``'s
+    ``blobs`` (never a str: the audio is not copied into text and back)."""
+    if not (mime.isascii() and mime.isprintable() and '"' not in mime and "\\" not in mime):
+        raise ValueError(f"not a MIME type: {mime!r}")
+    return b"".join((b"data:", mime.encode("ascii"), b";base64,", base64.b64encode(payload)))
+
+
 _BIG_STRING = 65536
 
 
@@ -49,20 +57,26 @@ def _swap_big(value: Any, big: list[str]) -> Any:
     return value
 
 
-def encode_json_body(body: dict[str, Any]) -> bytes:
+def encode_json_body(body: dict[str, Any], blobs: Mapping[str, bytes] | None = None) -> bytes:
     """``json.dumps(body)`` as UTF-8 bytes, but long data URLs (which need no escaping) are
-    copied in rather than scanned by the JSON encoder in one long call."""
+    copied in rather than scanned by the JSON encoder in one long call. ``blobs``: strings
+    of ``body`` (markers, each used once) that stand for these bytes, which go in as they
+    are; they must be valid inside a JSON string (``data_url_bytes``)."""
     big: list[str] = []
     text = json.dumps(_swap_big(body, big), ensure_ascii=False)
-    if not big:
+    inserts = {json.dumps(f"\x00big{i}\x00")[1:-1]: v.encode("ascii")  # as the encoder wrote it
+               for i, v in enumerate(big)}
+    inserts.update((json.dumps(mark)[1:-1], value) for mark, value in (blobs or {}).items())
+    if not inserts:
         return text.encode("utf-8")
     parts: list[bytes] = []
     rest = text
-    for index, value in enumerate(big):
-        marker = json.dumps(f"\x00big{index}\x00")[1:-1]  # as the encoder wrote it
-        before, _, rest = rest.partition(marker)
+    for marker in sorted(inserts, key=text.find):
+        before, found, rest = rest.partition(marker)
+        if not found:
+            raise ValueError("a blob's marker is not in the body")
         parts.append(before.encode("utf-8"))
-        parts.append(value.encode("ascii"))
+        parts.append(inserts[marker])
     parts.append(rest.encode("utf-8"))
     return b"".join(parts)
 

@@ -10,15 +10,18 @@ import asyncio
 import contextlib
 import tempfile
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from desktop_asr.engine import audio
 from desktop_asr.engine.chunk_results import ChunkKey, ChunkResults, source_fingerprint
-from desktop_asr.engine.chunking import Chunk, split_chunk
+from desktop_asr.engine.chunking import Chunk, ChunkInfo, split_chunk
 from desktop_asr.engine.client import AsrClient
 from desktop_asr.engine.download import Downloader
+from desktop_asr.engine.job_events import JobEvent as JobEvent
+from desktop_asr.engine.job_events import JobProgress as JobProgress
+from desktop_asr.engine.job_events import Listener as Listener
+from desktop_asr.engine.job_events import PartialText as PartialText
 from desktop_asr.engine.job_settings import TranscriptionSettings as TranscriptionSettings
 from desktop_asr.engine.pipeline.dispatch import Dispatcher
 from desktop_asr.engine.pipeline.endpoints import Endpoint
@@ -28,7 +31,7 @@ from desktop_asr.engine.replies import AsrReply, is_context_echo
 from desktop_asr.engine.requests import (
     build_chat_request,
     build_transcription_fields,
-    data_url,
+    data_url_bytes,
     encode_json_body,
     upload_filename,
 )
@@ -49,40 +52,25 @@ class _Audio:
     url: str = ""
 
 
-@dataclass(frozen=True)
-class JobProgress:
-    chunks_done: int
-    chunks_total: int | None  # None while the file is still being cut
-    seconds_done: float
-    seconds_total: float | None
 
 
-@dataclass(frozen=True)
-class PartialText:
-    """The text of one chunk so far (grows while streaming, final when ``done``)."""
-
-    chunk_index: int
-    start: float
-    text: str
-    done: bool
-    # When done: the text placed on the speech, with times (empty for a URL the server
-    # fetched, whose audio the app never sees).
-    segments: tuple[Segment, ...] = ()
+AUDIO_MARK = "\x00audio\x00"  # where a chat body's data URL goes (encode_json_body)
 
 
-JobEvent = JobProgress | PartialText
-Listener = Callable[[JobEvent], None]
+def _key(chunk: Chunk | ChunkInfo) -> ChunkKey:
+    return (chunk.start, chunk.size)
 
 
-def _key(chunk: Chunk) -> ChunkKey:
-    return (chunk.start, int(chunk.samples.size))
-
-
-def _on_speech(chunk: Chunk, reply: AsrReply) -> list[Segment]:
+def _on_speech(chunk: Chunk | ChunkInfo, reply: AsrReply,
+               samples: audio.Pcm | None = None) -> list[Segment]:
     """The reply's text placed on the speech found in the chunk (see text/placement.py);
-    a chunk where no speech is found keeps its text over its whole time."""
-    spans = list(chunk.speech) if chunk.speech is not None else [
-        (s.start, s.end) for s in find_speech(chunk.samples)]
+    a chunk where no speech is found keeps its text over its whole time. ``samples``: the
+    chunk's, when the planner did not look for its speech."""
+    if chunk.speech is not None:
+        spans = list(chunk.speech)
+    else:
+        assert samples is not None
+        spans = [(s.start, s.end) for s in find_speech(samples)]
     if not spans:
         spans = [(0.0, chunk.duration)]
     return place_on_speech(reply.text, reply.language, spans, chunk.start_seconds)
@@ -209,7 +197,7 @@ class TranscriptionJob:
             same = replace(self._settings, concurrency=1, stream=False)
             resume.start(await asyncio.to_thread(source_fingerprint, path, repr(same)))
 
-        def known(chunk: Chunk) -> bool:
+        def known(chunk: ChunkInfo) -> bool:
             return resume is not None and resume.get(_key(chunk)) is not None
 
         feed_type = ChunkFeed if self.workers else ThreadFeed
@@ -230,7 +218,7 @@ class TranscriptionJob:
                 async for prepared in chunks:
                     chunk, payload = prepared.chunk, prepared.payload
                     produced += 1
-                    total_samples += chunk.samples.size
+                    total_samples += chunk.size
                     if payload is None:  # transcribed by an earlier try
                         results.extend(self._reuse(chunk))
                         continue
@@ -261,7 +249,7 @@ class TranscriptionJob:
             tasks.discard(task)
             results.extend(task.result())  # re-raises the chunk's error
 
-    def _reuse(self, chunk: Chunk) -> tuple[Segment, ...]:
+    def _reuse(self, chunk: ChunkInfo) -> tuple[Segment, ...]:
         assert self.resume is not None
         segments = self.resume.get(_key(chunk)) or ()
         self._texts[chunk.start] = join_texts(s.text for s in segments)
@@ -273,7 +261,7 @@ class TranscriptionJob:
         self._emit_progress()
         return segments
 
-    async def _chunk(self, client: Dispatcher, chunk: Chunk, payload: bytes,
+    async def _chunk(self, client: Dispatcher, chunk: ChunkInfo, payload: bytes,
                      endpoint: Endpoint) -> list[Segment]:
         segments = await self._piece(client, chunk, payload, endpoint)
         if self.resume is not None:
@@ -283,15 +271,17 @@ class TranscriptionJob:
         self._emit_progress()
         return segments
 
-    async def _piece(self, client: Dispatcher, chunk: Chunk,
+    async def _piece(self, client: Dispatcher, chunk: Chunk | ChunkInfo,
                      payload: bytes | None = None,
                      endpoint: Endpoint | None = None) -> list[Segment]:
+        """One request for ``chunk``, encoded as ``payload`` (a ChunkInfo's samples are in
+        its payload only; a Chunk's are encoded here)."""
+        if payload is None:
+            assert isinstance(chunk, Chunk)
+            payload = await asyncio.to_thread(audio.encode, chunk.padded(),
+                                              self.settings.audio_format)
         try:
-            if payload is None:
-                payload = await asyncio.to_thread(audio.encode, chunk.padded(),
-                                                  self.settings.audio_format)
             piece = _Audio(payload, audio.AUDIO_FORMATS[self.settings.audio_format])
-            del payload
             reply = await self._request(client, piece, chunk.duration, index=chunk.index,
                                         start=chunk.start_seconds, endpoint=endpoint)
         except AudioTooLongError:
@@ -301,17 +291,32 @@ class TranscriptionJob:
             # Later chunks are cut shorter from now on (the decoder reads the limit).
             if self._feed is not None:
                 self._feed.limit.value = min(self._feed.limit.value, half)
-            first, second = split_chunk(chunk)
+            first, second = split_chunk(await self._with_samples(chunk, payload))
+            del payload, piece
             return [*await self._piece(client, first), *await self._piece(client, second)]
+        del piece
         # The planner found the speech (in a worker process): placing the text is quick,
         # and done before this request's slot is taken by the next one. Without it (a
-        # chunk split in two), looking for speech is work for a thread.
-        segments = (_on_speech(chunk, reply) if chunk.speech is not None
-                    else await asyncio.to_thread(_on_speech, chunk, reply))
+        # chunk split in two, or cut at quiet moments only), looking for speech is work
+        # for a thread.
+        if chunk.speech is not None:
+            segments = _on_speech(chunk, reply)
+        else:
+            samples = (await self._with_samples(chunk, payload)).samples
+            segments = await asyncio.to_thread(_on_speech, chunk, reply, samples)
         self._texts[chunk.start] = reply.text
         self._emit(PartialText(chunk.index, chunk.start_seconds, reply.text, done=True,
                                segments=tuple(segments)))
         return segments
+
+    @staticmethod
+    async def _with_samples(chunk: Chunk | ChunkInfo, payload: bytes) -> Chunk:
+        """The chunk with its samples: a ChunkInfo's are decoded from its payload (the
+        exact samples, without the padding of a short chunk)."""
+        if isinstance(chunk, Chunk):
+            return chunk
+        samples = await asyncio.to_thread(audio.decode_encoded, payload)
+        return Chunk(chunk.index, chunk.start, samples[:chunk.size], chunk.speech)
 
     async def _request(self, client: Dispatcher, piece: _Audio, audio_seconds: float, *,
                        index: int, start: float, endpoint: Endpoint | None = None) -> AsrReply:
@@ -354,7 +359,7 @@ class TranscriptionJob:
                 stream=settings.stream, on_text=on_text), endpoint)
         body = build_chat_request(
             model=settings.model,
-            audio_url=piece.url or data_url(piece.payload, piece.mime),
+            audio_url=piece.url or AUDIO_MARK,
             context=context,
             vocabulary=settings.vocabulary if context else (),
             language=settings.language,
@@ -362,7 +367,9 @@ class TranscriptionJob:
             max_tokens=settings.max_tokens,
             send_asr_options=settings.send_asr_options,
         )
-        payload = encode_json_body(body)  # once for every try and server
+        # Once for every try and server; the audio goes in as bytes, never as text.
+        payload = encode_json_body(body, None if piece.url else {
+            AUDIO_MARK: data_url_bytes(piece.payload, piece.mime)})
         del body
         return await client.call((self._job, index), lambda c: c.transcribe_json(
             payload, settings.model or "", audio_seconds=audio_seconds,

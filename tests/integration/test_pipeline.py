@@ -9,8 +9,10 @@ import contextlib
 import socket
 import time
 
+import numpy as np
 import pytest
 
+from desktop_asr.engine import audio
 from desktop_asr.engine.client import AsrClient, RetryPolicy, ServerConfig
 from desktop_asr.engine.pipeline.dispatch import Dispatcher
 from desktop_asr.engine.pipeline.feed import ChunkFeed, ThreadFeed
@@ -97,13 +99,20 @@ def test_the_decoder_process_cuts_at_pauses_and_sends_the_speech_like_one_thread
 
     async def cut(feed):
         async with contextlib.aclosing(feed.chunks()) as chunks:
-            return [p.chunk async for p in chunks]
+            return [p async for p in chunks]
 
-    ours = asyncio.run(cut(ChunkFeed(str(speech), 12, "flac")))
+    prepared = asyncio.run(cut(ChunkFeed(str(speech), 12, "flac")))
     theirs = asyncio.run(cut(ThreadFeed(str(speech), 12, "flac")))
-    assert [(c.index, c.start, c.samples.size, c.speech) for c in ours] == \
-        [(c.index, c.start, c.samples.size, c.speech) for c in theirs]
+    ours = [p.chunk for p in prepared]
+    assert ours == [p.chunk for p in theirs]
     assert len(ours) >= 5
+    # Only the encoding carries the samples: exactly the file's, chunk after chunk.
+    whole = np.concatenate(list(audio.decode_pcm(speech)))
+    for p in prepared:
+        decoded = audio.decode_encoded(p.payload)
+        assert np.array_equal(decoded[:p.chunk.size], whole[p.chunk.start:p.chunk.start + p.chunk.size])
+        assert not decoded[p.chunk.size:].any()  # a short chunk's padding: silence
+    assert sum(c.size for c in ours) == whole.size
     assert all(c.speech for c in ours)
     assert max(c.duration for c in ours) < 12  # cut in the pauses, not at the limit
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop_asr import errors
-from desktop_asr.engine.chunking import Chunk
+from desktop_asr.engine.chunking import ChunkInfo
 from desktop_asr.engine.pipeline.processes import AudioProcesses, shared
 from desktop_asr.errors import AsrError
 
@@ -24,7 +24,7 @@ AHEAD = 3  # chunks encoded ahead of the requests
 
 @dataclass(frozen=True)
 class Prepared:
-    chunk: Chunk
+    chunk: ChunkInfo  # its samples are in the payload only
     payload: bytes | None  # None: not encoded (its text is known from an earlier try)
 
 
@@ -93,7 +93,7 @@ class ChunkFeed:
     seconds, which the job may lower while the file is being cut."""
 
     def __init__(self, path: str, max_seconds: float, audio_format: str, *,
-                 skip: Callable[[Chunk], bool] | None = None,
+                 skip: Callable[[ChunkInfo], bool] | None = None,
                  processes: AudioProcesses | None = None, ahead: int = AHEAD,
                  pauses: bool = True) -> None:
         self._path = path
@@ -159,7 +159,7 @@ class ThreadFeed:
     against."""
 
     def __init__(self, path: str, max_seconds: float, audio_format: str, *,
-                 skip: Callable[[Chunk], bool] | None = None, pauses: bool = True) -> None:
+                 skip: Callable[[ChunkInfo], bool] | None = None, pauses: bool = True) -> None:
         self._path = path
         self._pauses = pauses
         self._format = audio_format
@@ -177,12 +177,12 @@ class ThreadFeed:
             chunk = next(source, None)
             if chunk is None:
                 return None
-            if self._skip is not None and self._skip(chunk):
-                return Prepared(chunk, None)
-            return Prepared(chunk, audio.encode(chunk.padded(), self._format))
+            if self._skip is not None and self._skip(chunk.info):
+                return Prepared(chunk.info, None)
+            return Prepared(chunk.info, audio.encode(chunk.padded(), self._format))
 
         while (prepared := await asyncio.to_thread(prepare)) is not None:
-            self.total_samples += prepared.chunk.samples.size
+            self.total_samples += prepared.chunk.size
             yield prepared
 
 

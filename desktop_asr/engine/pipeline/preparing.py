@@ -2,9 +2,9 @@
 
 A *decoder* process reads one file, streaming, cuts it exactly as the job in one process
 does (PausePlanner over decode_pcm: requests cut at pauses) and encodes each chunk (FLAC or
-WAV): the chunk (its samples and the speech found in it) and its encoding go to the main
-process through a bounded queue, so a decoder is never more than a few chunks ahead of the
-requests. The main process does no audio work: it sends.
+WAV): the chunk's place and speech (ChunkInfo, not its samples) and its encoding go to the
+main process through a bounded queue, so a decoder is never more than a few chunks ahead of
+the requests. The main process does no audio work: it sends.
 """
 
 from __future__ import annotations
@@ -94,8 +94,8 @@ def lower_priority(niceness: int) -> None:
 
 def decode_file(path: str, limit: SharedNumber, out: Putter, niceness: int = 0,
                 pauses: bool = True, fmt: str = "flac") -> None:
-    """Run in a decoder process: put ("chunk", Chunk, its encoding in ``fmt``) for every
-    chunk (its speech included), then ("end", total_samples), or ("error", class name,
+    """Run in a decoder process: put ("chunk", ChunkInfo, its encoding in ``fmt``) for
+    every chunk (its speech included), then ("end", total_samples), or ("error", class name,
     message, details, code, params) and stop."""
     lower_priority(niceness)
     try:
@@ -106,7 +106,7 @@ def decode_file(path: str, limit: SharedNumber, out: Putter, niceness: int = 0,
                 total += chunk.samples.size
                 # Big frames into the encoder: nothing waits on this process's interpreter.
                 payload = audio.encode(chunk.padded(), fmt, block=audio.ENCODE_BLOCK_WORKER)
-                _put(out, ("chunk", chunk, payload))
+                _put(out, ("chunk", chunk.info, payload))
             _put(out, ("end", total))
         except AsrError as exc:
             _put(out, ("error", type(exc).__name__, exc.message, exc.details, exc.code,
