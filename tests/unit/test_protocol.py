@@ -530,6 +530,26 @@ def test_encoded_bodies_are_the_json_of_the_body():
     assert json.loads(encode_json_body({"u": weird})) == {"u": weird}
 
 
+def test_audio_goes_into_a_body_as_bytes_where_its_marker_is():
+    import os
+
+    from desktop_asr.engine.requests import data_url, data_url_bytes, encode_json_body
+
+    payload = os.urandom(100_001)
+    mark = "\x00audio\x00"
+    body = build_chat_request(model="qwen3-asr", audio_url=mark, context='上下文 "q" \\ \x00audio',
+                              vocabulary=(), language="Chinese", stream=False)
+    encoded = encode_json_body(body, {mark: data_url_bytes(payload, "audio/flac")})
+    expected = build_chat_request(model="qwen3-asr", audio_url=data_url(payload, "audio/flac"),
+                                  context='上下文 "q" \\ \x00audio', vocabulary=(),
+                                  language="Chinese", stream=False)
+    assert json.loads(encoded) == expected
+    with pytest.raises(ValueError):  # a marker the body does not hold
+        encode_json_body({"u": "x"}, {mark: b"data:"})
+    with pytest.raises(ValueError):  # a MIME type that would break out of the string
+        data_url_bytes(b"x", 'audio/flac"')
+
+
 # --- fix_repetitions by the regex engine gives the official loop's results ----------------
 def _official_fix_repetitions(text: str, threshold: int = 20, max_pattern: int = 20) -> str:
     """QwenLM's loop, as the engine had it: one list entry per character (a 1 Mi-character
