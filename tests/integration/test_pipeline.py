@@ -110,7 +110,8 @@ def test_the_decoder_process_cuts_at_pauses_and_sends_the_speech_like_one_thread
     whole = np.concatenate(list(audio.decode_pcm(speech)))
     for p in prepared:
         decoded = audio.decode_encoded(p.payload)
-        assert np.array_equal(decoded[:p.chunk.size], whole[p.chunk.start:p.chunk.start + p.chunk.size])
+        end = p.chunk.start + p.chunk.size
+        assert np.array_equal(decoded[:p.chunk.size], whole[p.chunk.start:end])
         assert not decoded[p.chunk.size:].any()  # a short chunk's padding: silence
     assert sum(c.size for c in ours) == whole.size
     assert all(c.speech for c in ours)

@@ -270,3 +270,25 @@ def test_a_stream_whose_rate_changes_midway_decodes_whole(tmp_path):
     samples = np.concatenate(list(decode_pcm(joined)))
     assert abs(samples.size - expected) < 0.05 * 16000  # codec padding at the join at most
     assert dtmf.detect(samples.astype(np.float32) / 32768, 16000) == ["12", "34"]
+
+
+@pytest.mark.parametrize("suffix", [".mp3", ".m4a"])
+def test_damaged_packets_are_skipped_and_the_rest_is_decoded(tmp_path, suffix):
+    """A file with a few damaged packets in the middle (a bad download, a bad sector): the
+    audio after them is still decoded, as FFmpeg's own tools do, not cut off."""
+    from tests import dtmf
+
+    path = dtmf.write_audio(tmp_path / f"talk{suffix}",
+                            dtmf.synthesize("12 34 56 78 90 12 34", 44100), 44100)
+    whole = np.concatenate(list(decode_pcm(path)))
+    data = bytearray(path.read_bytes())
+    rng = np.random.default_rng(3)
+    for at in range(len(data) * 2 // 5, len(data) * 3 // 5, 997):
+        data[at:at + 40] = rng.integers(0, 256, 40, dtype=np.uint8).tobytes()
+    damaged = tmp_path / f"damaged{suffix}"
+    damaged.write_bytes(bytes(data))
+    samples = np.concatenate(list(decode_pcm(damaged)))
+    assert samples.size > 0.8 * whole.size
+    heard = dtmf.detect(samples.astype(np.float32) / 32768, 16000)
+    assert heard[:2] == ["12", "34"]
+    assert heard[-2:] == ["12", "34"]

@@ -544,9 +544,9 @@ def test_audio_goes_into_a_body_as_bytes_where_its_marker_is():
                                   context='上下文 "q" \\ \x00audio', vocabulary=(),
                                   language="Chinese", stream=False)
     assert json.loads(encoded) == expected
-    with pytest.raises(ValueError):  # a marker the body does not hold
+    with pytest.raises(ValueError, match="marker"):  # a marker the body does not hold
         encode_json_body({"u": "x"}, {mark: b"data:"})
-    with pytest.raises(ValueError):  # a MIME type that would break out of the string
+    with pytest.raises(ValueError, match="MIME"):  # one that would break out of the string
         data_url_bytes(b"x", 'audio/flac"')
 
 
