@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
 import time
 
@@ -130,6 +131,95 @@ def test_the_decoder_processs_error_keeps_its_code_for_the_interface(tmp_path):
         asyncio.run(cut())
     assert caught.value.code == "not_audio"
     assert caught.value.params == {"name": "notes.m4a"}
+
+
+def decoders():
+    import multiprocessing
+
+    return [p for p in multiprocessing.active_children() if p.name == "desktop-asr-decoder"]
+
+
+def test_a_decoder_killed_midway_is_an_error_in_words_not_a_hang(speech):
+    import os
+    import signal
+
+    from desktop_asr.errors import AsrError
+
+    async def cut():
+        got = []
+        async with contextlib.aclosing(ChunkFeed(str(speech), 12, "flac", ahead=1).chunks()
+                                       ) as chunks:
+            async for prepared in chunks:
+                got.append(prepared)
+                if len(got) == 1:
+                    for process in decoders():
+                        os.kill(process.pid, signal.SIGKILL)
+        return got
+
+    started = time.monotonic()
+    with pytest.raises(AsrError, match=r"stopped \(exit code -9\)") as caught:
+        asyncio.run(cut())
+    assert "Traceback" not in str(caught.value)
+    assert time.monotonic() - started < 20
+
+
+def test_a_file_left_after_two_chunks_stops_its_decoder(speech):
+    async def cut():
+        async with contextlib.aclosing(ChunkFeed(str(speech), 12, "flac").chunks()) as chunks:
+            got = [await anext(chunks), await anext(chunks)]
+        return got
+
+    assert len(asyncio.run(cut())) == 2
+    deadline = time.monotonic() + 10
+    while decoders() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not decoders()
+
+
+ORPHAN = """
+import asyncio, contextlib, multiprocessing, os, signal, sys
+from desktop_asr.engine.pipeline.feed import ChunkFeed
+
+async def go():
+    feed = ChunkFeed(sys.argv[1], 12, "flac", ahead=1)
+    async with contextlib.aclosing(feed.chunks()) as chunks:
+        await anext(chunks)
+        print(*[p.pid for p in multiprocessing.active_children()
+                if p.name == "desktop-asr-decoder"], flush=True)
+        await asyncio.sleep(0.3)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+if __name__ == "__main__":
+    asyncio.run(go())
+"""
+
+
+def test_a_killed_program_leaves_no_decoder_behind(speech, tmp_path):
+    """The app killed while a decoder waits for room to send: the decoder stops too."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "orphan.py"
+    script.write_text(ORPHAN)
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, str(script), str(speech)], capture_output=True,
+                          text=True, timeout=60, cwd=root,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    pids = [int(p) for p in done.stdout.split()]
+    assert len(pids) == 1, done.stderr
+
+    def running(pid: int) -> bool:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        return state != "Z"
+
+    deadline = time.monotonic() + 10
+    while running(pids[0]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(pids[0])
 
 
 def test_two_endpoints_share_the_chunks(make_refserver, speech):

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import queue
 import threading
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from desktop_asr import errors
@@ -18,7 +19,6 @@ from desktop_asr.engine.chunking import ChunkInfo
 from desktop_asr.engine.pipeline.processes import AudioProcesses, shared
 from desktop_asr.errors import AsrError
 
-POLL_S = 0.05
 AHEAD = 3  # chunks encoded ahead of the requests
 
 
@@ -108,12 +108,11 @@ class ChunkFeed:
     async def chunks(self) -> AsyncGenerator[Prepared, None]:
         await _SLOTS.acquire(self._processes.workers)
         released = False
-        stop = threading.Event()
-        process, chunks = self._processes.start_decoder(
+        process, pipe = self._processes.start_decoder(
             self._path, self.limit, self._ahead, self._pauses, self._format)
         try:
             while True:
-                message = await asyncio.to_thread(_next_message, chunks, stop, process)
+                message = await _receive(pipe, process)
                 if message[0] == "end":
                     self.total_samples = int(message[1])
                     break
@@ -128,29 +127,49 @@ class ChunkFeed:
             _SLOTS.release()
             released = True
         finally:
-            stop.set()
+            pipe.close()  # a decoder still sending stops (its pipe is broken)
             try:
                 if process.is_alive():
                     process.terminate()
                 await asyncio.to_thread(process.join, 5)
             finally:  # also when cancelled again while winding down
-                chunks.close()
                 if not released:
                     _SLOTS.release()
 
 
-def _next_message(chunks: Any, stop: threading.Event, process: Any) -> tuple[Any, ...]:
-    while not stop.is_set():
-        try:
-            message: tuple[Any, ...] = chunks.get(timeout=POLL_S)
-            return message
-        except queue.Empty:
-            if not process.is_alive() and chunks.empty():
-                code = process.exitcode
-                return ("error", "AsrError",
-                        "The audio could not be read: the process reading it stopped "
-                        f"(exit code {code}).", "")
-    return ("error", "CancelledError", "cancelled", "")
+async def _receive(pipe: Connection, process: BaseProcess) -> tuple[Any, ...]:
+    """The decoder's next message, read once the pipe holds one: the event loop watches
+    the pipe (a thread waits where the loop cannot, as on Windows). A pipe that closes
+    before the end: the process stopped."""
+    try:
+        if not pipe.poll():
+            await _readable(pipe)
+        message: tuple[Any, ...] = pipe.recv()
+        return message
+    except (EOFError, OSError):
+        await asyncio.to_thread(process.join, 2)
+        return ("error", "AsrError", "The audio could not be read: the process reading it "
+                f"stopped (exit code {process.exitcode}).", "")
+
+
+async def _readable(pipe: Connection) -> None:
+    loop = asyncio.get_running_loop()
+    fd = pipe.fileno()
+    ready: asyncio.Future[None] = loop.create_future()
+    try:
+        loop.add_reader(fd, _wake, ready)
+    except NotImplementedError:
+        await asyncio.to_thread(pipe.poll, None)
+        return
+    try:
+        await ready
+    finally:
+        loop.remove_reader(fd)
+
+
+def _wake(ready: asyncio.Future[None]) -> None:
+    if not ready.done():
+        ready.set_result(None)
 
 
 class ThreadFeed:

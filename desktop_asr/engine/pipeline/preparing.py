@@ -3,8 +3,10 @@
 A *decoder* process reads one file, streaming, cuts it exactly as the job in one process
 does (PausePlanner over decode_pcm: requests cut at pauses) and encodes each chunk (FLAC or
 WAV): the chunk's place and speech (ChunkInfo, not its samples) and its encoding go to the
-main process through a bounded queue, so a decoder is never more than a few chunks ahead of
-the requests. The main process does no audio work: it sends.
+main process through a pipe. A thread of the decoder writes them into the pipe from a
+bounded outbox, so the decoder is never more than a few chunks ahead of the requests, and
+the main process's event loop reads them as they come (no thread, no polling). The main
+process does no audio work: it sends.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import contextlib
 import multiprocessing
 import os
 import queue
+import threading
+from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
 from desktop_asr.engine import audio
@@ -73,8 +77,8 @@ class _ParentGone(Exception):
     pass
 
 
-def _put(out: Putter, message: tuple[Any, ...]) -> None:
-    """Wait for room in the queue, but not for a program that is gone (killed)."""
+def _put(out: Putter, message: tuple[Any, ...] | None) -> None:
+    """Wait for room in the outbox, but not for a program that is gone (killed)."""
     while True:
         try:
             out.put(message, True, PARENT_CHECK_S)
@@ -85,6 +89,45 @@ def _put(out: Putter, message: tuple[Any, ...]) -> None:
                 raise _ParentGone() from None
 
 
+def _send_all(outbox: queue.Queue[tuple[Any, ...] | None], pipe: Connection,
+              broken: threading.Event) -> None:
+    """The decoder's sending thread: the outbox's messages into the pipe, in order, until
+    None (or until nobody reads the pipe any more)."""
+    try:
+        while (message := outbox.get()) is not None:
+            pipe.send(message)
+    except OSError:  # the main process closed its end: it stopped this file
+        broken.set()
+        with contextlib.suppress(queue.Empty):
+            while True:  # free a decoder waiting for room
+                outbox.get_nowait()
+    finally:
+        pipe.close()
+
+
+class _Outbox:
+    """Messages for the main process: at most ``ahead`` wait, a thread sends them."""
+
+    def __init__(self, pipe: Connection, ahead: int) -> None:
+        self._queue: queue.Queue[tuple[Any, ...] | None] = queue.Queue(max(1, ahead))
+        self.broken = threading.Event()
+        self._sender = threading.Thread(target=_send_all, args=(self._queue, pipe, self.broken),
+                                        name="desktop-asr-decoder-send", daemon=True)
+        self._sender.start()
+
+    def put(self, message: tuple[Any, ...], block: bool = True,
+            timeout: float | None = None) -> None:
+        if self.broken.is_set():
+            raise _ParentGone()
+        self._queue.put(message, block, timeout)
+
+    def close(self) -> None:
+        """Send what waits, then close the pipe (the main process reads its end)."""
+        if not self.broken.is_set():
+            _put(self._queue, None)
+            self._sender.join()
+
+
 def lower_priority(niceness: int) -> None:
     """A worker's first step: it yields the cores to the app's own threads (the UI)."""
     if niceness > 0 and hasattr(os, "nice"):
@@ -92,12 +135,23 @@ def lower_priority(niceness: int) -> None:
             os.nice(niceness)
 
 
-def decode_file(path: str, limit: SharedNumber, out: Putter, niceness: int = 0,
-                pauses: bool = True, fmt: str = "flac") -> None:
-    """Run in a decoder process: put ("chunk", ChunkInfo, its encoding in ``fmt``) for
+def decode_file(path: str, limit: SharedNumber, pipe: Connection, ahead: int,
+                niceness: int = 0, pauses: bool = True, fmt: str = "flac") -> None:
+    """Run in a decoder process: send ("chunk", ChunkInfo, its encoding in ``fmt``) for
     every chunk (its speech included), then ("end", total_samples), or ("error", class name,
-    message, details, code, params) and stop."""
+    message, details, code, params), through ``pipe``, at most ``ahead`` waiting."""
     lower_priority(niceness)
+    outbox = _Outbox(pipe, ahead)
+    try:
+        prepare_file(path, limit, outbox, pauses, fmt)
+    finally:
+        outbox.close()
+
+
+def prepare_file(path: str, limit: SharedNumber, out: Putter, pauses: bool = True,
+                 fmt: str = "flac") -> None:
+    """Put ("chunk", ChunkInfo, encoding) for every chunk of ``path``, then ("end",
+    total_samples), or ("error", ...) (see ``decode_file``)."""
     try:
         try:
             total = 0

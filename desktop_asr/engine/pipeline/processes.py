@@ -16,9 +16,9 @@ import multiprocessing
 import os
 import sys
 import threading
+from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
-from multiprocessing.queues import Queue
 from typing import Any
 
 from desktop_asr.engine.pipeline import preparing
@@ -70,21 +70,25 @@ class AudioProcesses:
                              name="desktop-asr-forkserver-start").start()
 
     def start_decoder(self, path: str, limit: Any, ahead: int, pauses: bool = True,
-                      fmt: str = "flac") -> tuple[BaseProcess, Queue[Any]]:
+                      fmt: str = "flac") -> tuple[BaseProcess, Connection]:
         """A process decoding, cutting (at pauses, or at quiet moments only) and encoding
-        ``path``; its chunks come through the queue, at most ``ahead`` of them waiting at a
-        time."""
-        queue: Queue[Any] = self._context.Queue(max(1, ahead))
+        ``path``; its messages come through the returned end of a pipe, at most ``ahead``
+        chunks waiting at a time. The pipe's end reads as closed once the process is
+        gone."""
+        reader, writer = self._context.Pipe(duplex=False)
         process = self._context.Process(  # type: ignore[attr-defined]
             target=preparing.decode_file,
-            args=(path, limit, queue, self.niceness, pauses, fmt),
+            args=(path, limit, writer, max(1, ahead), self.niceness, pauses, fmt),
             daemon=True,
             name="desktop-asr-decoder")
-        process.start()
+        try:
+            process.start()
+        finally:
+            writer.close()  # the process has its own: its end closes when it exits
         with self._lock:
             self._decoders = {p for p in self._decoders if p.is_alive()}
             self._decoders.add(process)
-        return process, queue
+        return process, reader
 
     def shared_number(self, value: float) -> Any:
         return self._context.Value("d", value, lock=False)
