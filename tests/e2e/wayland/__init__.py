@@ -65,7 +65,7 @@ A dictation test, sketched::
         wayland.give(wayland_app.folder)           # written as root: the user's now
         wayland.bind("Ctrl+Alt+d", wayland_app.command("--toggle-recording"))
         wayland_app.start()
-        wait_for(wayland.tray_items, "the app's tray icon")  # it is up
+        wayland_app.wait_until_up()                # its tray icon and window
         text_window.focus()
         wayland.set_clipboard("what the user had copied")
         wayland.wtype("-M", "ctrl", "-M", "alt", "d", "-m", "alt", "-m", "ctrl")

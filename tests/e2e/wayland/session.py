@@ -653,6 +653,17 @@ class SessionApp:
             self.process = self.session.popen([self.session.user.desktop_asr, *flags],
                                               env=self.env, stdout=log, stderr=log)
 
+    def wait_until_up(self) -> None:
+        """Wait for the started app's tray icon and its window. The window may be mapped
+        after the tray icon on a busy machine, and sway gives a new window the focus: a
+        test gives it back to its text window only once the app's window is up."""
+        wait_for(lambda: len(self.session.tray_items()) == 1, "the app's tray icon",
+                 details=self.log)
+        wait_for(lambda: any(str(w.get("name", "")).startswith("desktop-asr")
+                             for w in self.session.windows()), "the app's window",
+                 details=lambda: f"windows: {[w.get('name') for w in self.session.windows()]}"
+                                 f"\n{self.log()}")
+
     def log(self) -> str:
         return self.session.log(self.log_name, lines=60)
 
