@@ -1,7 +1,7 @@
 """One file's chunks, prepared by a worker process, in the order of the file: a decoder
 process cuts it and encodes each chunk, and the job takes them as its requests can leave.
-A few chunks are kept ready ahead (encoded before a request slot frees), never more: memory
-stays bounded whatever the file's length."""
+A few chunks, or a few minutes of audio, are kept ready ahead (encoded before a request slot
+frees), never more: memory stays bounded whatever the file's length."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from desktop_asr.engine.chunking import ChunkInfo
 from desktop_asr.engine.pipeline.processes import AudioProcesses, shared
 from desktop_asr.errors import AsrError
 
-AHEAD = 3  # chunks encoded ahead of the requests
+AHEAD = 3  # chunks encoded ahead of the requests (or preparing.AHEAD_SECONDS, if more)
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,14 @@ A *decoder* process reads one file, streaming, cuts it exactly as the job in one
 does (PausePlanner over decode_pcm: requests cut at pauses) and encodes each chunk (FLAC or
 WAV): the chunk's place and speech (ChunkInfo, not its samples) and its encoding go to the
 main process through a pipe. A thread of the decoder writes them into the pipe from a
-bounded outbox, so the decoder is never more than a few chunks ahead of the requests, and
-the main process's event loop reads them as they come (no thread, no polling). The main
-process does no audio work: it sends.
+bounded outbox, so the decoder runs a few chunks (or a few minutes of audio) ahead of the
+requests, never more, and the main process's event loop reads them as they come (no
+thread, no polling). The main process does no audio work: it sends.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import multiprocessing
 import os
@@ -20,11 +21,14 @@ from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
 from desktop_asr.engine import audio
+from desktop_asr.engine.audio import SAMPLE_RATE
 from desktop_asr.engine.chunking import ChunkPlanner
 from desktop_asr.engine.speech import PausePlanner
 from desktop_asr.errors import AsrError
 
 BLOCK_SECONDS = 30.0  # what FFmpeg hands to Python at a time
+# How far a decoder may run ahead of the requests, in audio (a few megabytes of FLAC).
+AHEAD_SECONDS = 300.0
 PARENT_CHECK_S = 1.0
 
 
@@ -89,43 +93,75 @@ def _put(out: Putter, message: tuple[Any, ...] | None) -> None:
                 raise _ParentGone() from None
 
 
-def _send_all(outbox: queue.Queue[tuple[Any, ...] | None], pipe: Connection,
-              broken: threading.Event) -> None:
-    """The decoder's sending thread: the outbox's messages into the pipe, in order, until
-    None (or until nobody reads the pipe any more)."""
-    try:
-        while (message := outbox.get()) is not None:
-            pipe.send(message)
-    except OSError:  # the main process closed its end: it stopped this file
-        broken.set()
-        with contextlib.suppress(queue.Empty):
-            while True:  # free a decoder waiting for room
-                outbox.get_nowait()
-    finally:
-        pipe.close()
+def _seconds(message: tuple[Any, ...] | None) -> float:
+    if message is not None and message[0] == "chunk":
+        return float(message[1].size) / SAMPLE_RATE
+    return 0.0
 
 
 class _Outbox:
-    """Messages for the main process: at most ``ahead`` wait, a thread sends them."""
+    """Messages for the main process, sent in order by a thread of their own. The decoder
+    may run ahead by ``ahead`` chunks, or by ``ahead_seconds`` of audio if that is more: a
+    few long chunks (minutes of quiet) are then ready as soon as the short ones before them
+    have left, while memory stays bounded (seconds of FLAC are kilobytes)."""
 
-    def __init__(self, pipe: Connection, ahead: int) -> None:
-        self._queue: queue.Queue[tuple[Any, ...] | None] = queue.Queue(max(1, ahead))
-        self.broken = threading.Event()
-        self._sender = threading.Thread(target=_send_all, args=(self._queue, pipe, self.broken),
+    def __init__(self, pipe: Connection, ahead: int, ahead_seconds: float = 0.0) -> None:
+        self._ahead = max(1, ahead)
+        self._ahead_seconds = ahead_seconds
+        self._waiting: collections.deque[tuple[Any, ...] | None] = collections.deque()
+        self._seconds = 0.0  # of audio waiting or being sent
+        self._changed = threading.Condition()
+        self.broken = False
+        self._sender = threading.Thread(target=self._send_all, args=(pipe,),
                                         name="desktop-asr-decoder-send", daemon=True)
         self._sender.start()
 
-    def put(self, message: tuple[Any, ...], block: bool = True,
+    def _room(self) -> bool:
+        return (self.broken or len(self._waiting) < self._ahead
+                or self._seconds < self._ahead_seconds)
+
+    def put(self, message: tuple[Any, ...] | None, block: bool = True,
             timeout: float | None = None) -> None:
-        if self.broken.is_set():
-            raise _ParentGone()
-        self._queue.put(message, block, timeout)
+        """Queue ``message``, waiting up to ``timeout`` for room (queue.Full after that)."""
+        with self._changed:
+            if not self._changed.wait_for(self._room, timeout if block else 0):
+                raise queue.Full
+            if self.broken:
+                raise _ParentGone()
+            self._waiting.append(message)
+            self._seconds += _seconds(message)
+            self._changed.notify_all()
+
+    def _send_all(self, pipe: Connection) -> None:
+        """The messages into the pipe, in order, until None (or until nobody reads the
+        pipe any more: the main process closed its end, it stopped this file)."""
+        try:
+            while True:
+                with self._changed:
+                    self._changed.wait_for(lambda: bool(self._waiting))
+                    message = self._waiting[0]
+                if message is None:
+                    return
+                pipe.send(message)
+                with self._changed:
+                    self._waiting.popleft()
+                    self._seconds -= _seconds(message)
+                    self._changed.notify_all()
+        except OSError:
+            with self._changed:
+                self.broken = True
+                self._waiting.clear()
+                self._changed.notify_all()  # free a decoder waiting for room
+        finally:
+            pipe.close()
 
     def close(self) -> None:
         """Send what waits, then close the pipe (the main process reads its end)."""
-        if not self.broken.is_set():
-            _put(self._queue, None)
-            self._sender.join()
+        try:
+            _put(self, None)
+        except _ParentGone:  # nobody reads: the sender has stopped, or stops at once
+            return
+        self._sender.join()
 
 
 def lower_priority(niceness: int) -> None:
@@ -136,12 +172,14 @@ def lower_priority(niceness: int) -> None:
 
 
 def decode_file(path: str, limit: SharedNumber, pipe: Connection, ahead: int,
-                niceness: int = 0, pauses: bool = True, fmt: str = "flac") -> None:
+                niceness: int = 0, pauses: bool = True, fmt: str = "flac",
+                ahead_seconds: float = AHEAD_SECONDS) -> None:
     """Run in a decoder process: send ("chunk", ChunkInfo, its encoding in ``fmt``) for
     every chunk (its speech included), then ("end", total_samples), or ("error", class name,
-    message, details, code, params), through ``pipe``, at most ``ahead`` waiting."""
+    message, details, code, params), through ``pipe``, at most ``ahead`` chunks or
+    ``ahead_seconds`` of audio waiting."""
     lower_priority(niceness)
-    outbox = _Outbox(pipe, ahead)
+    outbox = _Outbox(pipe, ahead, ahead_seconds)
     try:
         prepare_file(path, limit, outbox, pauses, fmt)
     finally:

@@ -73,8 +73,8 @@ class AudioProcesses:
                       fmt: str = "flac") -> tuple[BaseProcess, Connection]:
         """A process decoding, cutting (at pauses, or at quiet moments only) and encoding
         ``path``; its messages come through the returned end of a pipe, at most ``ahead``
-        chunks waiting at a time. The pipe's end reads as closed once the process is
-        gone."""
+        chunks (or AHEAD_SECONDS of audio, if more) waiting at a time. The pipe's end
+        reads as closed once the process is gone."""
         reader, writer = self._context.Pipe(duplex=False)
         process = self._context.Process(  # type: ignore[attr-defined]
             target=preparing.decode_file,
