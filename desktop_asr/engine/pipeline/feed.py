@@ -139,12 +139,14 @@ class ChunkFeed:
 
 async def _receive(pipe: Connection, process: BaseProcess) -> tuple[Any, ...]:
     """The decoder's next message, read once the pipe holds one: the event loop watches
-    the pipe (a thread waits where the loop cannot, as on Windows). A pipe that closes
+    the pipe (a thread waits where the loop cannot, as on Windows). The message is read on
+    a thread: it is bigger than the pipe, and the rest of it may still be on its way (the
+    loop must not wait for a decoder the system has not run yet). A pipe that closes
     before the end: the process stopped."""
     try:
         if not pipe.poll():
             await _readable(pipe)
-        message: tuple[Any, ...] = pipe.recv()
+        message: tuple[Any, ...] = await asyncio.to_thread(pipe.recv)
         return message
     except (EOFError, OSError):
         await asyncio.to_thread(process.join, 2)
