@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import threading
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from desktop_asr.engine.chunking import ChunkInfo
 from desktop_asr.engine.pipeline.processes import AudioProcesses, shared
 from desktop_asr.errors import AsrError
 
+HEAD_START_MOST = 8  # chunks a program's first file prepares in the main process, at most
 AHEAD = 3  # chunks encoded ahead of the requests (or preparing.AHEAD_SECONDS, if more)
 
 
@@ -95,8 +97,9 @@ class ChunkFeed:
     def __init__(self, path: str, max_seconds: float, audio_format: str, *,
                  skip: Callable[[ChunkInfo], bool] | None = None,
                  processes: AudioProcesses | None = None, ahead: int = AHEAD,
-                 pauses: bool = True) -> None:
+                 pauses: bool = True, head_start: int = 0) -> None:
         self._path = path
+        self._head_start = head_start
         self._pauses = pauses
         self._format = audio_format
         self._skip = skip
@@ -108,9 +111,22 @@ class ChunkFeed:
     async def chunks(self) -> AsyncGenerator[Prepared, None]:
         await _SLOTS.acquire(self._processes.workers)
         released = False
-        process, pipe = self._processes.start_decoder(
-            self._path, self.limit, self._ahead, self._pauses, self._format)
+        head = self._head_start if self._processes.cold and not self._processes.niceness else 0
+        # Starting a process waits for the fork server (the first time, for it to start and
+        # import PyAV and numpy): on a thread, never on the event loop.
+        starting = asyncio.ensure_future(asyncio.to_thread(
+            self._processes.start_decoder, self._path, self.limit, self._ahead,
+            self._pauses, self._format, skip=head))
         try:
+            if head:
+                # Meanwhile the first chunks are prepared here (in a program without a UI
+                # only); the decoder cuts them without sending them.
+                async with contextlib.aclosing(_prepared_here(
+                        self._path, self.limit, self._pauses, self._format, self._skip,
+                        most=head)) as first:
+                    async for prepared in first:
+                        yield prepared
+            process, pipe = await asyncio.shield(starting)
             while True:
                 message = await _receive(pipe, process)
                 if message[0] == "end":
@@ -127,14 +143,23 @@ class ChunkFeed:
             _SLOTS.release()
             released = True
         finally:
-            pipe.close()  # a decoder still sending stops (its pipe is broken)
             try:
-                if process.is_alive():
-                    process.terminate()
-                await asyncio.to_thread(process.join, 5)
+                await _stop(starting)
             finally:  # also when cancelled again while winding down
                 if not released:
                     _SLOTS.release()
+
+
+async def _stop(starting: asyncio.Future[tuple[BaseProcess, Connection]]) -> None:
+    """The decoder stopped and waited for (started or not, the file read or given up)."""
+    await asyncio.wait([starting])
+    if starting.cancelled() or starting.exception() is not None:
+        return
+    process, pipe = starting.result()
+    pipe.close()  # a decoder still sending stops (its pipe is broken)
+    if process.is_alive():
+        process.terminate()
+    await asyncio.to_thread(process.join, 5)
 
 
 async def _receive(pipe: Connection, process: BaseProcess) -> tuple[Any, ...]:
@@ -189,22 +214,42 @@ class ThreadFeed:
         self.total_samples = 0
 
     async def chunks(self) -> AsyncGenerator[Prepared, None]:
-        from desktop_asr.engine import audio
-        from desktop_asr.engine.pipeline.preparing import planner
+        async with contextlib.aclosing(_prepared_here(
+                self._path, self.limit, self._pauses, self._format, self._skip)) as chunks:
+            async for prepared in chunks:
+                self.total_samples += prepared.chunk.size
+                yield prepared
 
-        source = planner(self.limit, self._pauses).chunks(audio.decode_pcm(self._path))
 
-        def prepare() -> Prepared | None:
-            chunk = next(source, None)
-            if chunk is None:
-                return None
-            if self._skip is not None and self._skip(chunk.info):
-                return Prepared(chunk.info, None)
-            return Prepared(chunk.info, audio.encode(chunk.padded(), self._format))
+async def _prepared_here(path: str, limit: Any, pauses: bool, fmt: str,
+                         skip: Callable[[ChunkInfo], bool] | None,
+                         most: int | None = None) -> AsyncGenerator[Prepared, None]:
+    """The first ``most`` chunks of ``path`` (all of them: None), cut and encoded in this
+    process, one after another on a thread."""
+    from desktop_asr.engine import audio
+    from desktop_asr.engine.pipeline.preparing import planner
 
-        while (prepared := await asyncio.to_thread(prepare)) is not None:
-            self.total_samples += prepared.chunk.size
+    source = planner(limit, pauses).chunks(audio.decode_pcm(path))
+
+    def prepare() -> Prepared | None:
+        chunk = next(source, None)
+        if chunk is None:
+            return None
+        if skip is not None and skip(chunk.info):
+            return Prepared(chunk.info, None)
+        return Prepared(chunk.info, audio.encode(chunk.padded(), fmt))
+
+    count = 0
+    try:
+        while (most is None or count < most) and (
+                prepared := await asyncio.to_thread(prepare)) is not None:
+            count += 1
             yield prepared
+    finally:
+        close = getattr(source, "close", None)  # the file is closed now, not when collected
+        with contextlib.suppress(ValueError):  # still running on its thread (cancelled)
+            if close is not None:
+                close()
 
 
 @dataclass

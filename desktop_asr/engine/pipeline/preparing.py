@@ -173,29 +173,32 @@ def lower_priority(niceness: int) -> None:
 
 def decode_file(path: str, limit: SharedNumber, pipe: Connection, ahead: int,
                 niceness: int = 0, pauses: bool = True, fmt: str = "flac",
-                ahead_seconds: float = AHEAD_SECONDS) -> None:
+                ahead_seconds: float = AHEAD_SECONDS, skip: int = 0) -> None:
     """Run in a decoder process: send ("chunk", ChunkInfo, its encoding in ``fmt``) for
     every chunk (its speech included), then ("end", total_samples), or ("error", class name,
     message, details, code, params), through ``pipe``, at most ``ahead`` chunks or
-    ``ahead_seconds`` of audio waiting."""
+    ``ahead_seconds`` of audio waiting. The first ``skip`` chunks are cut but not sent (the
+    main process prepared them itself while this process started)."""
     lower_priority(niceness)
     outbox = _Outbox(pipe, ahead, ahead_seconds)
     try:
-        prepare_file(path, limit, outbox, pauses, fmt)
+        prepare_file(path, limit, outbox, pauses, fmt, skip)
     finally:
         outbox.close()
 
 
 def prepare_file(path: str, limit: SharedNumber, out: Putter, pauses: bool = True,
-                 fmt: str = "flac") -> None:
-    """Put ("chunk", ChunkInfo, encoding) for every chunk of ``path``, then ("end",
-    total_samples), or ("error", ...) (see ``decode_file``)."""
+                 fmt: str = "flac", skip: int = 0) -> None:
+    """Put ("chunk", ChunkInfo, encoding) for every chunk of ``path`` from the ``skip``-th
+    on, then ("end", total_samples), or ("error", ...) (see ``decode_file``)."""
     try:
         try:
             total = 0
             chunks = planner(limit, pauses).chunks(audio.decode_pcm(path, BLOCK_SECONDS))
             for chunk in chunks:
                 total += chunk.samples.size
+                if chunk.index < skip:
+                    continue
                 # Big frames into the encoder: nothing waits on this process's interpreter.
                 payload = audio.encode(chunk.padded(), fmt, block=audio.ENCODE_BLOCK_WORKER)
                 _put(out, ("chunk", chunk.info, payload))
