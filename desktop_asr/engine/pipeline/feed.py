@@ -111,7 +111,8 @@ class ChunkFeed:
     async def chunks(self) -> AsyncGenerator[Prepared, None]:
         await _SLOTS.acquire(self._processes.workers)
         released = False
-        head = self._head_start if self._processes.cold and not self._processes.niceness else 0
+        head = self._head_start if (not self._processes.niceness
+                                    and self._processes.take_first()) else 0
         # Starting a process waits for the fork server (the first time, for it to start and
         # import PyAV and numpy): on a thread, never on the event loop.
         starting = asyncio.ensure_future(asyncio.to_thread(

@@ -76,6 +76,12 @@ class AudioProcesses:
         import PyAV and numpy), or for a new interpreter ("spawn")."""
         return not self._started
 
+    def take_first(self) -> bool:
+        """True for the caller about to start the program's first decoder (once only)."""
+        with self._lock:
+            first, self._started = not self._started, True
+            return first
+
     def start_decoder(self, path: str, limit: Any, ahead: int, pauses: bool = True,
                       fmt: str = "flac", skip: int = 0) -> tuple[BaseProcess, Connection]:
         """A process decoding, cutting (at pauses, or at quiet moments only) and encoding
