@@ -25,7 +25,7 @@ from desktop_asr.engine.job_events import PartialText as PartialText
 from desktop_asr.engine.job_settings import TranscriptionSettings as TranscriptionSettings
 from desktop_asr.engine.pipeline.dispatch import Dispatcher
 from desktop_asr.engine.pipeline.endpoints import Endpoint
-from desktop_asr.engine.pipeline.feed import HEAD_START_MOST, ChunkFeed, ThreadFeed
+from desktop_asr.engine.pipeline.feed import ChunkFeed, ThreadFeed
 from desktop_asr.engine.pipeline.processes import AudioProcesses, shared
 from desktop_asr.engine.replies import AsrReply, is_context_echo
 from desktop_asr.engine.requests import (
@@ -201,10 +201,9 @@ class TranscriptionJob:
             return resume is not None and resume.get(_key(chunk)) is not None
 
         feed_type = ChunkFeed if self.workers else ThreadFeed
-        # A program's first file: its first requests' chunks are made here while the
-        # worker processes start (enough to fill the requests in flight).
-        options = {"processes": self.processes, "head_start": min(
-            self.settings.concurrency, HEAD_START_MOST)} if self.workers else {}
+        # A program's first file: its first chunks are made here while the worker
+        # processes start.
+        options = {"processes": self.processes, "head_start": True} if self.workers else {}
         feed = self._feed = feed_type(str(path), self.settings.max_chunk_seconds,
                                       self.settings.audio_format, skip=known,
                                       pauses=self._pauses,

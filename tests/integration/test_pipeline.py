@@ -132,7 +132,7 @@ def test_a_programs_first_file_starts_with_chunks_made_here_then_the_decoders(sp
     theirs = asyncio.run(cut(ThreadFeed(str(speech), 12, "flac")))
     fresh = AudioProcesses()  # no decoder started yet: cold
     assert fresh.cold
-    feed = ChunkFeed(str(speech), 12, "flac", processes=fresh, head_start=2)
+    feed = ChunkFeed(str(speech), 12, "flac", processes=fresh, head_start=True)
     prepared = asyncio.run(cut(feed))
     assert not fresh.cold
     assert [p.chunk for p in prepared] == [p.chunk for p in theirs]
@@ -140,7 +140,7 @@ def test_a_programs_first_file_starts_with_chunks_made_here_then_the_decoders(sp
     assert feed.total_samples == sum(p.chunk.size for p in theirs)
     # Once a decoder has started, a file waits for no fork server: no head start.
     again = asyncio.run(cut(ChunkFeed(str(speech), 12, "flac", processes=fresh,
-                                      head_start=2)))
+                                      head_start=True)))
     assert [p.chunk for p in again] == [p.chunk for p in theirs]
 
 

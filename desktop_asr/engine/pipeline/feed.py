@@ -20,7 +20,6 @@ from desktop_asr.engine.chunking import ChunkInfo
 from desktop_asr.engine.pipeline.processes import AudioProcesses, shared
 from desktop_asr.errors import AsrError
 
-HEAD_START_MOST = 8  # chunks a program's first file prepares in the main process, at most
 AHEAD = 3  # chunks encoded ahead of the requests (or preparing.AHEAD_SECONDS, if more)
 
 
@@ -97,7 +96,7 @@ class ChunkFeed:
     def __init__(self, path: str, max_seconds: float, audio_format: str, *,
                  skip: Callable[[ChunkInfo], bool] | None = None,
                  processes: AudioProcesses | None = None, ahead: int = AHEAD,
-                 pauses: bool = True, head_start: int = 0) -> None:
+                 pauses: bool = True, head_start: bool = False) -> None:
         self._path = path
         self._head_start = head_start
         self._pauses = pauses
@@ -111,20 +110,22 @@ class ChunkFeed:
     async def chunks(self) -> AsyncGenerator[Prepared, None]:
         await _SLOTS.acquire(self._processes.workers)
         released = False
-        head = self._head_start if (not self._processes.niceness
-                                    and self._processes.take_first()) else 0
+        head = self._head_start and not self._processes.niceness and (
+            self._processes.take_first())
+        claimed = self._processes.shared_counter() if head else None
         # Starting a process waits for the fork server (the first time, for it to start and
         # import PyAV and numpy): on a thread, never on the event loop.
         starting = asyncio.ensure_future(asyncio.to_thread(
             self._processes.start_decoder, self._path, self.limit, self._ahead,
-            self._pauses, self._format, skip=head))
+            self._pauses, self._format, claimed=claimed))
         try:
-            if head:
+            if claimed is not None:
                 # Meanwhile the first chunks are prepared here (in a program without a UI
-                # only); the decoder cuts them without sending them.
+                # only), until the decoder takes the next one; it cuts ours without
+                # sending them.
                 async with contextlib.aclosing(_prepared_here(
                         self._path, self.limit, self._pauses, self._format, self._skip,
-                        most=head)) as first:
+                        claimed=claimed, starting=starting)) as first:
                     async for prepared in first:
                         yield prepared
             process, pipe = await asyncio.shield(starting)
@@ -223,28 +224,29 @@ class ThreadFeed:
 
 
 async def _prepared_here(path: str, limit: Any, pauses: bool, fmt: str,
-                         skip: Callable[[ChunkInfo], bool] | None,
-                         most: int | None = None) -> AsyncGenerator[Prepared, None]:
-    """The first ``most`` chunks of ``path`` (all of them: None), cut and encoded in this
-    process, one after another on a thread."""
+                         skip: Callable[[ChunkInfo], bool] | None, *, claimed: Any = None,
+                         starting: asyncio.Future[Any] | None = None,
+                         ) -> AsyncGenerator[Prepared, None]:
+    """The chunks of ``path``, cut and encoded in this process, one after another on a
+    thread: all of them, or (``claimed``) those a decoder has not taken first, until it
+    does (or until its process could not be ``started``)."""
     from desktop_asr.engine import audio
-    from desktop_asr.engine.pipeline.preparing import planner
+    from desktop_asr.engine.pipeline.preparing import claim, planner
 
     source = planner(limit, pauses).chunks(audio.decode_pcm(path))
 
     def prepare() -> Prepared | None:
+        if starting is not None and starting.done() and starting.exception() is not None:
+            return None
         chunk = next(source, None)
-        if chunk is None:
+        if chunk is None or not claim(claimed, chunk.index):
             return None
         if skip is not None and skip(chunk.info):
             return Prepared(chunk.info, None)
         return Prepared(chunk.info, audio.encode(chunk.padded(), fmt))
 
-    count = 0
     try:
-        while (most is None or count < most) and (
-                prepared := await asyncio.to_thread(prepare)) is not None:
-            count += 1
+        while (prepared := await asyncio.to_thread(prepare)) is not None:
             yield prepared
     finally:
         close = getattr(source, "close", None)  # the file is closed now, not when collected

@@ -83,17 +83,18 @@ class AudioProcesses:
             return first
 
     def start_decoder(self, path: str, limit: Any, ahead: int, pauses: bool = True,
-                      fmt: str = "flac", skip: int = 0) -> tuple[BaseProcess, Connection]:
+                      fmt: str = "flac", claimed: Any = None,
+                      ) -> tuple[BaseProcess, Connection]:
         """A process decoding, cutting (at pauses, or at quiet moments only) and encoding
         ``path``; its messages come through the returned end of a pipe, at most ``ahead``
         chunks (or AHEAD_SECONDS of audio, if more) waiting at a time. The pipe's end
-        reads as closed once the process is gone. The first ``skip`` chunks are cut but
-        not sent."""
+        reads as closed once the process is gone. Chunks ``claimed`` by this process
+        (``shared_counter()``, see preparing.claim) are cut but not sent."""
         reader, writer = self._context.Pipe(duplex=False)
         process = self._context.Process(  # type: ignore[attr-defined]
             target=preparing.decode_file,
             args=(path, limit, writer, max(1, ahead), self.niceness, pauses, fmt,
-                  preparing.AHEAD_SECONDS, skip),
+                  preparing.AHEAD_SECONDS, claimed),
             daemon=True,
             name="desktop-asr-decoder")
         try:
@@ -108,6 +109,10 @@ class AudioProcesses:
 
     def shared_number(self, value: float) -> Any:
         return self._context.Value("d", value, lock=False)
+
+    def shared_counter(self) -> Any:
+        """A count a decoder and this process change under a lock (preparing.claim)."""
+        return self._context.Value("q", 0, lock=True)
 
     def shutdown(self) -> None:
         with self._lock:
