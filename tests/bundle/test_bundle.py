@@ -33,7 +33,29 @@ def check_version(command: Path, home: Path) -> None:
     assert result.stdout.strip() == f"desktop-asr {__version__}"
 
 
+OTHER_WORDS = "555 0123 987"
+
+
+def helpers_left() -> list[str]:
+    """multiprocessing helpers (fork server, resource tracker) running as another program
+    than this test's Python: a bundle's, left behind."""
+    ours = os.path.realpath(sys.executable)
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            line = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            exe = os.path.realpath(proc / "exe")
+        except OSError:
+            continue
+        if "from multiprocessing." in line and exe != ours:
+            found.append(f"{proc.name}: {exe}: {line[:120]}")
+    return found
+
+
 def check_transcribes_m4a(command: Path, home: Path, server_url: str) -> None:
+    """One m4a to stdout; then two in one run, into a folder: the second file's worker
+    comes from the same fork server (Linux) or starts as the bundle (elsewhere). No
+    helper process outlives the command."""
     home.mkdir(parents=True, exist_ok=True)
     path = dtmf.write_audio(home / "speech.m4a", dtmf.synthesize(WORDS, 44100), 44100,
                             channels=2)
@@ -42,6 +64,18 @@ def check_transcribes_m4a(command: Path, home: Path, server_url: str) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout == WORDS + "\n"
     assert "Traceback" not in result.stderr
+    other = dtmf.write_audio(home / "other.m4a", dtmf.synthesize(OTHER_WORDS, 44100), 44100,
+                             channels=2)
+    result = run_bundle(command, "transcribe", str(path), str(other), "-o", "texts",
+                        "--server", server_url, "--model", "qwen3-asr", home=home)
+    assert result.returncode == 0, result.stderr
+    assert (home / "texts" / "speech.txt").read_text(encoding="utf-8") == WORDS + "\n"
+    assert (home / "texts" / "other.txt").read_text(encoding="utf-8") == OTHER_WORDS + "\n"
+    assert "Traceback" not in result.stderr
+    deadline = time.monotonic() + 10
+    while helpers_left() and time.monotonic() < deadline:
+        time.sleep(0.05)  # sleep-ok: polling other processes
+    assert not helpers_left(), "helpers outlived the command:\n" + "\n".join(helpers_left())
 
 
 def tray_icons(display: str) -> list[str]:

@@ -5,8 +5,9 @@ Processes, not threads: decoding, resampling and encoding hold the interpreter l
 of their time, so threads would share one core and stall the UI thread. Workers are never
 forked from the app's process (a Qt process must not be forked): they start with
 "forkserver" where it exists (a clean server process, started once, forks them with PyAV
-and numpy already imported) and "spawn" elsewhere and in a frozen bundle, whose entry
-point calls ``multiprocessing.freeze_support()``.
+and numpy already imported; in the Linux bundle too, whose entry point calls
+``multiprocessing.freeze_support()``, where PyInstaller runs the server) and "spawn"
+elsewhere.
 """
 
 from __future__ import annotations
@@ -27,9 +28,15 @@ from desktop_asr.engine.pipeline.memory import map_big_blocks
 PRELOAD = ["desktop_asr.engine.pipeline.preparing"]
 
 
-def start_method() -> str:
-    frozen = bool(getattr(sys, "frozen", False))
-    if not frozen and "forkserver" in multiprocessing.get_all_start_methods():
+def start_method(platform: str = sys.platform, frozen: bool | None = None) -> str:
+    """"forkserver" where it exists, "spawn" elsewhere (Windows) and in a bundle on other
+    systems than Linux, where a frozen fork server has not been tried. A spawned worker
+    starts a whole program (0.3 to 0.5 s of CPU a file); a fork server's is a fork."""
+    if frozen is None:
+        frozen = bool(getattr(sys, "frozen", False))
+    if frozen and not platform.startswith("linux"):
+        return "spawn"
+    if "forkserver" in multiprocessing.get_all_start_methods():
         return "forkserver"
     return "spawn"
 
