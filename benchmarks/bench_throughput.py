@@ -155,7 +155,20 @@ def client(args: argparse.Namespace) -> None:
     in_flight: list[int] = []
     settings = TranscriptionSettings(model="qwen3-asr", concurrency=args.concurrency)
 
+    starts: list[list[float]] = [[] for _ in args.file]
+
+    def listener(n: int) -> Callable[[JobEvent], None]:
+        def heard(event: JobEvent) -> None:
+            if isinstance(event, PartialText) and event.done:
+                starts[n].append(event.start)
+        return heard
+
     async def go() -> list[dict[str, object]]:
+        # As the command line does: each input is checked (prepare: probed, and the worker
+        # processes start meanwhile), then the servers are opened and the inputs sent.
+        jobs = [TranscriptionJob(f, settings, listener=listener(n), workers=not args.threads)
+                for n, f in enumerate(args.file)]
+        await asyncio.gather(*(asyncio.to_thread(j.prepare) for j in jobs))
         configs = [ServerConfig(base_url=u) for u in args.server]
         async with Dispatcher(configs, args.concurrency, transport=Counting) as dispatcher:
             async def watch() -> None:
@@ -164,16 +177,6 @@ def client(args: argparse.Namespace) -> None:
                     await asyncio.sleep(0.02)
 
             watcher = asyncio.create_task(watch())
-            starts: list[list[float]] = [[] for _ in args.file]
-
-            def listener(n: int) -> Callable[[JobEvent], None]:
-                def heard(event: JobEvent) -> None:
-                    if isinstance(event, PartialText) and event.done:
-                        starts[n].append(event.start)
-                return heard
-
-            jobs = [TranscriptionJob(f, settings, listener=listener(n), workers=not args.threads)
-                    for n, f in enumerate(args.file)]
             results = await asyncio.gather(*(j.run(dispatcher) for j in jobs))
             watcher.cancel()
             return [{"text": t.text, "chunks": request_seconds(s, t.duration or 0.0),
