@@ -236,8 +236,6 @@ async def _prepared_here(path: str, limit: Any, pauses: bool, fmt: str,
     source = planner(limit, pauses).chunks(audio.decode_pcm(path))
 
     def prepare() -> Prepared | None:
-        if starting is not None and starting.done() and starting.exception() is not None:
-            return None
         chunk = next(source, None)
         if chunk is None or not claim(claimed, chunk.index):
             return None
@@ -246,13 +244,18 @@ async def _prepared_here(path: str, limit: Any, pauses: bool, fmt: str,
         return Prepared(chunk.info, audio.encode(chunk.padded(), fmt))
 
     try:
-        while (prepared := await asyncio.to_thread(prepare)) is not None:
+        while not _failed(starting) and (prepared := await asyncio.to_thread(prepare)):
             yield prepared
     finally:
         close = getattr(source, "close", None)  # the file is closed now, not when collected
         with contextlib.suppress(ValueError):  # still running on its thread (cancelled)
             if close is not None:
                 close()
+
+
+def _failed(starting: asyncio.Future[Any] | None) -> bool:
+    return starting is not None and starting.done() and (
+        starting.cancelled() or starting.exception() is not None)
 
 
 @dataclass

@@ -106,6 +106,9 @@ class AudioProcesses:
             name="desktop-asr-decoder")
         try:
             process.start()
+        except BaseException:
+            reader.close()
+            raise
         finally:
             writer.close()  # the process has its own: its end closes when it exits
         with self._lock:
