@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_asr import resources
+from desktop_asr.engine.pipeline import processes
 from desktop_asr.errors import AsrError
 from desktop_asr.stores.history.entry import HistoryEntry
 from desktop_asr.ui.controller import AppController
@@ -81,6 +82,12 @@ class ErrorBanner(QWidget):
         self.show()
 
 
+def warm_workers() -> None:
+    """Files are on their way (dragged over the window, or being chosen): the worker
+    processes that read them start now, not when the first is queued."""
+    processes.shared(processes.WORKER_NICENESS_WITH_UI).warm_up()
+
+
 class MainWindow(QMainWindow):
     profilesRequested = Signal()
     vocabularyRequested = Signal()
@@ -129,6 +136,7 @@ class MainWindow(QMainWindow):
         self.record_panel = RecordPanel(controller, devices=devices)
         self.drop_zone = DropZone()
         self.drop_zone.sourcesDropped.connect(controller.transcribe_paths)
+        self.drop_zone.filesComing.connect(warm_workers)
         self.queue_view = QueueView(controller.queue)
         self.queue_view.openRequested.connect(self._open_item)
         self.clear_button = QPushButton(self.tr("Clear finished"))

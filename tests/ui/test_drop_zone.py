@@ -139,3 +139,35 @@ def test_a_folder_without_media_files_says_so(qtbot, tmp_path: Path):
     qtbot.waitUntil(lambda: zone.expanding == 0)
     assert zone.hint.text() == "No audio or video files were found in what was dropped."
     assert emitted == []
+
+
+def test_files_dragged_over_or_being_chosen_are_announced_at_once(qtbot, tmp_path: Path):
+    """So that the worker processes can start before the drop (the window warms them)."""
+    zone = DropZone(choose_files=lambda parent: [])
+    qtbot.addWidget(zone)
+    heard = []
+    zone.filesComing.connect(lambda: heard.append("coming"))
+    mime = mime_with([QUrl.fromLocalFile(str(tmp_path / "a.m4a"))])  # the event borrows it
+    enter = QDragEnterEvent(zone.rect().center(), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(zone, enter)
+    assert heard == ["coming"]  # on entering, before any drop
+    drop(zone, mime_with(text="just some words"))
+    assert heard == ["coming"]  # nothing to transcribe: nothing announced
+    zone.choose_button.click()
+    assert heard == ["coming", "coming"]
+
+
+def test_the_window_starts_the_worker_processes_when_files_are_coming(monkeypatch):
+    from desktop_asr.ui import main_window
+
+    asked = []
+
+    class Processes:
+        def warm_up(self) -> None:
+            asked.append("warm")
+
+    monkeypatch.setattr(main_window.processes, "shared",
+                        lambda niceness=None: asked.append(niceness) or Processes())
+    main_window.warm_workers()
+    assert asked == [main_window.processes.WORKER_NICENESS_WITH_UI, "warm"]

@@ -87,9 +87,11 @@ def _choose_files(parent: QWidget) -> list[str]:
 
 
 class DropZone(QFrame):
-    """Emits ``sourcesDropped`` with the paths and URLs dropped on it or chosen."""
+    """Emits ``sourcesDropped`` with the paths and URLs dropped on it or chosen, and
+    ``filesComing`` as soon as some are dragged over it or being chosen."""
 
     sourcesDropped = Signal(list)
+    filesComing = Signal()
 
     def __init__(self, parent: QWidget | None = None,
                  choose_files: FileChooser = _choose_files,
@@ -114,6 +116,7 @@ class DropZone(QFrame):
         self._set_highlight(False)
 
     def choose(self) -> None:
+        self.filesComing.emit()
         self._emit(self._choose_files(self))
 
     def _emit(self, sources: Iterable[str]) -> None:
@@ -131,6 +134,7 @@ class DropZone(QFrame):
         if mime.hasUrls() or (mime.hasText() and "://" in mime.text()):
             event.acceptProposedAction()
             self._set_highlight(True)
+            self.filesComing.emit()
         else:
             event.ignore()
 
