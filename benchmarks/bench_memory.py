@@ -8,7 +8,6 @@ near one chunk's worth, whatever the file's length.
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,8 @@ from pathlib import Path
 
 import av
 import numpy as np
+
+from benchmarks.bench_throughput import peak_rss_mb
 
 
 def write_long_file(path: Path, seconds: float) -> None:
@@ -50,18 +51,18 @@ def measure(path: str) -> None:
     from desktop_asr.engine.chunking import ChunkPlanner
 
     start = time.perf_counter()
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    base = peak_rss_mb()  # this program's own (ru_maxrss would count the parent's too)
     samples = 0
     encoded = 0
     for chunk in ChunkPlanner(120).chunks(audio.decode_pcm(path)):
         samples += chunk.samples.size
         encoded += len(audio.encode(chunk.padded()))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = peak_rss_mb()
     wall = time.perf_counter() - start
     print(f"decoded {samples / 16000 / 3600:.2f} h in {wall:.1f} s "
           f"({samples / 16000 / wall:.0f}x real time); FLAC {encoded / 1e6:.0f} MB")
-    print(f"peak RSS {peak / 1024:.0f} MiB (after imports {base / 1024:.0f} MiB, "
-          f"growth {(peak - base) / 1024:.0f} MiB); the whole file as 16-bit PCM would be "
+    print(f"peak RSS {peak:.0f} MiB (after imports {base:.0f} MiB, "
+          f"growth {peak - base:.0f} MiB); the whole file as 16-bit PCM would be "
           f"{samples * 2 / 2**20:.0f} MiB")
 
 
