@@ -434,6 +434,10 @@
         <translation>{name} 已损坏：解码在 {seconds} 秒处中断。</translation>
     </message>
     <message>
+        <source>The audio could not be read: the process reading it stopped (exit code {exit_code}).</source>
+        <translation>无法读取音频：读取它的进程已停止（退出码 {exit_code}）。</translation>
+    </message>
+    <message>
         <source>Nothing heard.</source>
         <translation>没有听到声音。</translation>
     </message>

@@ -185,6 +185,7 @@ def test_a_decoder_killed_midway_is_an_error_in_words_not_a_hang(speech):
     with pytest.raises(AsrError, match=r"stopped \(exit code -9\)") as caught:
         asyncio.run(cut())
     assert "Traceback" not in str(caught.value)
+    assert (caught.value.code, caught.value.params) == ("reader_stopped", {"exit_code": -9})
     assert time.monotonic() - started < 20
 
 

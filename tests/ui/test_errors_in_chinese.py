@@ -13,7 +13,7 @@ import pytest
 from keyring.backends import fail
 
 from desktop_asr.engine.http_errors import deadline_error
-from desktop_asr.errors import CodedText, ServerUnreachableError
+from desktop_asr.errors import AsrError, CodedText, ServerUnreachableError
 from desktop_asr.recording.devices import RecordingError, import_sounddevice
 from desktop_asr.stores.app_settings import AppSettings, AppSettingsStore
 from desktop_asr.stores.profiles import Profile
@@ -168,6 +168,8 @@ def test_recording_keyring_timeout_and_disk_reasons_are_chinese(zh):
         CodedText("The microphone “USB” stopped working.", "rec_device_died",
                   {"device": "USB"}),
         ServerUnreachableError("Something new."),  # no code: told by its kind
+        AsrError("The audio could not be read: the process reading it stopped (exit code "
+                 "-9).", code="reader_stopped", params={"exit_code": -9}),
     ]
     for reason in reasons:
         sentence, _details = error_words(reason)

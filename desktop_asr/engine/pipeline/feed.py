@@ -178,7 +178,8 @@ async def _receive(pipe: Connection, process: BaseProcess) -> tuple[Any, ...]:
     except (EOFError, OSError):
         await asyncio.to_thread(process.join, 2)
         return ("error", "AsrError", "The audio could not be read: the process reading it "
-                f"stopped (exit code {process.exitcode}).", "")
+                f"stopped (exit code {process.exitcode}).", "", "reader_stopped",
+                {"exit_code": process.exitcode})
 
 
 async def _readable(pipe: Connection) -> None:

@@ -126,6 +126,9 @@ def _sentences() -> dict[str, Callable[[], str]]:
             "ErrorText", "{name} holds no audio."),
         "file_corrupt": lambda: translate(
             "ErrorText", "{name} is corrupt: decoding stopped after {seconds} s."),
+        "reader_stopped": lambda: translate(
+            "ErrorText", "The audio could not be read: the process reading it stopped "
+            "(exit code {exit_code})."),
         "nothing_heard": lambda: translate(
             "ErrorText", "Nothing heard."),
         # the keyring
