@@ -6,6 +6,9 @@ what it held before."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import pytest
 
 from desktop_asr.stores.app_settings import AppSettings, AppSettingsStore
@@ -32,6 +35,28 @@ def xdotool(display, *args: str) -> None:
                    check=True, timeout=10, capture_output=True)
 
 
+def recordings(app) -> list[Path]:
+    return sorted((app.data / "desktop-asr" / "recordings").glob("*"))
+
+
+def start_dictating(app, display, mode: str) -> None:
+    """Press the dictation key (or hold push-to-talk) until the app records: its key
+    listener reports ready just before the X server starts recording keys for it, so a
+    key pressed the moment the app is up can go unheard. The recording is on disk as
+    soon as it starts; a press is tried again only after five seconds without one."""
+    before = recordings(app)
+    for _ in range(3):
+        xdotool(display, *(("key", "ctrl+alt+d") if mode == "toggle" else ("keydown", "F9")))
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if recordings(app) != before:
+                return
+            time.sleep(0.05)  # sleep-ok: polling the app's recordings folder
+        if mode != "toggle":
+            xdotool(display, "keyup", "F9")
+    raise AssertionError("the app did not start recording on its dictation key")
+
+
 @pytest.mark.parametrize("mode", ["toggle", "push-to-talk"])
 def test_dictated_text_lands_in_the_focused_window_and_the_clipboard_comes_back(
         app, refserver, x_display, virtual_microphone, tmp_path, mode):
@@ -45,10 +70,7 @@ def test_dictated_text_lands_in_the_focused_window_and_the_clipboard_comes_back(
     target = Target(x_display)
     try:
         clipboard.offer(b"what the user had copied")
-        if mode == "toggle":
-            xdotool(x_display, "key", "ctrl+alt+d")
-        else:
-            xdotool(x_display, "keydown", "F9")
+        start_dictating(app, x_display, mode)
         player = virtual_microphone.play(speech)
         assert player.wait(timeout=30) == 0
         if mode == "toggle":
@@ -86,7 +108,7 @@ def test_a_hostile_servers_line_breaks_and_escapes_are_never_typed_into_the_wind
     target = Target(x_display)
     try:
         clipboard.offer(b"what the user had copied")
-        xdotool(x_display, "key", "ctrl+alt+d")
+        start_dictating(app, x_display, "toggle")
         assert virtual_microphone.play(speech).wait(timeout=30) == 0
         xdotool(x_display, "key", "ctrl+alt+d")
         wait_for(lambda: "evil" in target.text(), 30, "the text in the other window")
