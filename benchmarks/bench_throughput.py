@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import json
 import os
+import statistics
 import subprocess
 import sys
 import threading
@@ -395,8 +396,8 @@ def main() -> None:
         row("a client that costs nothing, concurrency 8 (bodies made in advance)",
             f"{nothing['wall']:.2f} s (median) for {nothing['requests']} requests, efficiency "
             f"{ideal8 / nothing['wall']:.2f}: the most this machine's server allows", "-", None)
-        cpu = sorted(float(r["cpu"]) for r in runs)[len(runs) // 2]  # type: ignore[arg-type]
-        base = sorted(floors)[len(floors) // 2]
+        cpu = statistics.median_high(float(r["cpu"]) for r in runs)  # type: ignore[arg-type]
+        base = statistics.median_high(floors)
         row("CPU at concurrency 8: client + server on this machine",
             f"{cpu:.2f} s + {server_cpu:.2f} s over {os.cpu_count()} cores (median; mean)", "-",
             None)

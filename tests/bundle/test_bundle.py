@@ -72,10 +72,8 @@ def check_transcribes_m4a(command: Path, home: Path, server_url: str) -> None:
     assert (home / "texts" / "speech.txt").read_text(encoding="utf-8") == WORDS + "\n"
     assert (home / "texts" / "other.txt").read_text(encoding="utf-8") == OTHER_WORDS + "\n"
     assert "Traceback" not in result.stderr
-    deadline = time.monotonic() + 10
-    while helpers_left() and time.monotonic() < deadline:
-        time.sleep(0.05)  # sleep-ok: polling other processes
-    assert not helpers_left(), "helpers outlived the command:\n" + "\n".join(helpers_left())
+    wait_for(lambda: not helpers_left(), 10, "the bundle's helper processes to exit",
+             details=lambda: "\n".join(helpers_left()))
 
 
 def tray_icons(display: str) -> list[str]:

@@ -292,11 +292,14 @@ def x_display() -> Iterator[XDisplay]:
 
 
 # --- the real app as a process -------------------------------------------------------------
-def wait_for(condition, timeout: float, what: str) -> None:
+def wait_for(condition, timeout: float, what: str, details=None) -> None:
+    """Poll ``condition`` until it holds; else fail saying what was awaited (and
+    ``details()``, what was found instead)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            extra = f":\n{details()}" if details is not None else ""
+            raise AssertionError(f"timed out waiting for {what}{extra}")
         time.sleep(0.05)  # sleep-ok: polling another process (the app, the X clipboard)
 
 

@@ -6,7 +6,6 @@ what it held before."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -47,13 +46,12 @@ def start_dictating(app, display, mode: str) -> None:
     before = recordings(app)
     for _ in range(3):
         xdotool(display, *(("key", "ctrl+alt+d") if mode == "toggle" else ("keydown", "F9")))
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            if recordings(app) != before:
-                return
-            time.sleep(0.05)  # sleep-ok: polling the app's recordings folder
-        if mode != "toggle":
-            xdotool(display, "keyup", "F9")
+        try:
+            wait_for(lambda: recordings(app) != before, 5, "a recording")
+            return
+        except AssertionError:
+            if mode != "toggle":
+                xdotool(display, "keyup", "F9")
     raise AssertionError("the app did not start recording on its dictation key")
 
 

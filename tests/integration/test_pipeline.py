@@ -20,6 +20,7 @@ from desktop_asr.engine.pipeline.feed import ChunkFeed, ThreadFeed
 from desktop_asr.engine.transcribe import PartialText, TranscriptionJob, TranscriptionSettings
 from desktop_asr.errors import UnsupportedMediaError
 from tests import dtmf
+from tests.e2e.conftest import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -196,10 +197,7 @@ def test_a_file_left_after_two_chunks_stops_its_decoder(speech):
         return got
 
     assert len(asyncio.run(cut())) == 2
-    deadline = time.monotonic() + 10
-    while decoders() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not decoders()
+    wait_for(lambda: not decoders(), 10, "the decoder to stop", details=lambda: str(decoders()))
 
 
 ORPHAN = """
@@ -242,10 +240,7 @@ def test_a_killed_program_leaves_no_decoder_behind(speech, tmp_path):
             return False
         return state != "Z"
 
-    deadline = time.monotonic() + 10
-    while running(pids[0]) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not running(pids[0])
+    wait_for(lambda: not running(pids[0]), 10, f"the orphaned decoder {pids[0]} to stop")
 
 
 def test_two_endpoints_share_the_chunks(make_refserver, speech):

@@ -191,16 +191,15 @@ def lower_priority(niceness: int) -> None:
 
 
 def decode_file(path: str, limit: SharedNumber, pipe: Connection, ahead: int,
-                niceness: int = 0, pauses: bool = True, fmt: str = "flac",
-                ahead_seconds: float = AHEAD_SECONDS,
+                niceness: int = 0, pauses: bool = True, fmt: str = "flac", *,
                 claimed: SharedCounter | None = None) -> None:
     """Run in a decoder process: send ("chunk", ChunkInfo, its encoding in ``fmt``) for
     every chunk (its speech included), then ("end", total_samples), or ("error", class name,
     message, details, code, params), through ``pipe``, at most ``ahead`` chunks or
-    ``ahead_seconds`` of audio waiting. Chunks the main process ``claimed`` (it prepared the
+    AHEAD_SECONDS of audio waiting. Chunks the main process ``claimed`` (it prepared the
     first ones itself while this process started) are cut but not sent."""
     lower_priority(niceness)
-    outbox = _Outbox(pipe, ahead, ahead_seconds)
+    outbox = _Outbox(pipe, ahead, AHEAD_SECONDS)
     try:
         prepare_file(path, limit, outbox, pauses, fmt, claimed)
     finally:

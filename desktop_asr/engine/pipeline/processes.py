@@ -100,8 +100,8 @@ class AudioProcesses:
         reader, writer = self._context.Pipe(duplex=False)
         process = self._context.Process(  # type: ignore[attr-defined]
             target=preparing.decode_file,
-            args=(path, limit, writer, max(1, ahead), self.niceness, pauses, fmt,
-                  preparing.AHEAD_SECONDS, claimed),
+            args=(path, limit, writer, max(1, ahead), self.niceness, pauses, fmt),
+            kwargs={"claimed": claimed},
             daemon=True,
             name="desktop-asr-decoder")
         try:
