@@ -201,9 +201,7 @@ class TranscriptionJob:
             return resume is not None and resume.get(_key(chunk)) is not None
 
         feed_type = ChunkFeed if self.workers else ThreadFeed
-        # A program's first file: its first chunks are made here while the worker
-        # processes start.
-        options = {"processes": self.processes, "head_start": True} if self.workers else {}
+        options = {"processes": self.processes} if self.workers else {}
         feed = self._feed = feed_type(str(path), self.settings.max_chunk_seconds,
                                       self.settings.audio_format, skip=known,
                                       pauses=self._pauses,

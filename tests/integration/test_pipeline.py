@@ -120,31 +120,6 @@ def test_the_decoder_process_cuts_at_pauses_and_sends_the_speech_like_one_thread
     assert max(c.duration for c in ours) < 12  # cut in the pauses, not at the limit
 
 
-def test_a_programs_first_file_starts_with_chunks_made_here_then_the_decoders(speech):
-    """While the first decoder process starts, the first chunks are cut and encoded in the
-    program itself; the decoder cuts them too but sends only the rest: every chunk once,
-    in order, with exactly the file's samples."""
-    from desktop_asr.engine.pipeline.processes import AudioProcesses
-
-    async def cut(feed):
-        async with contextlib.aclosing(feed.chunks()) as chunks:
-            return [p async for p in chunks]
-
-    theirs = asyncio.run(cut(ThreadFeed(str(speech), 12, "flac")))
-    fresh = AudioProcesses()  # no decoder started yet: cold
-    assert fresh.cold
-    feed = ChunkFeed(str(speech), 12, "flac", processes=fresh, head_start=True)
-    prepared = asyncio.run(cut(feed))
-    assert not fresh.cold
-    assert [p.chunk for p in prepared] == [p.chunk for p in theirs]
-    assert [p.payload for p in prepared] == [p.payload for p in theirs]
-    assert feed.total_samples == sum(p.chunk.size for p in theirs)
-    # Once a decoder has started, a file waits for no fork server: no head start.
-    again = asyncio.run(cut(ChunkFeed(str(speech), 12, "flac", processes=fresh,
-                                      head_start=True)))
-    assert [p.chunk for p in again] == [p.chunk for p in theirs]
-
-
 def test_the_decoder_processs_error_keeps_its_code_for_the_interface(tmp_path):
     path = tmp_path / "notes.m4a"
     path.write_bytes(b"\x00\x01 not audio at all" * 100)

@@ -1,8 +1,7 @@
 """The decoder's outbox: how far a decoder process runs ahead of the requests (a few chunks,
 or a few minutes of audio when that is more), in order, and never stuck once nobody reads.
 A real pipe, in one process; the payloads are bigger than the pipe's buffer, so a message
-being sent stays counted until it is read. And the hand-over of a file's first chunks from
-the main process (its head start) to the decoder: each chunk taken by one side only."""
+being sent stays counted until it is read."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ import threading
 import pytest
 
 from desktop_asr.engine.chunking import ChunkInfo
-from desktop_asr.engine.pipeline.preparing import _Outbox, _ParentGone, claim
+from desktop_asr.engine.pipeline.preparing import _Outbox, _ParentGone
 
 PAYLOAD = b"x" * 200_000  # more than a pipe holds: the sender waits for the reader
 
@@ -91,27 +90,3 @@ def test_a_decoder_waiting_for_room_stops_when_nobody_reads_any_more(pipe):
         outbox.put(chunk(1), timeout=30)
     outbox.close()  # returns at once
 
-
-def test_each_chunk_is_taken_once_the_main_processs_first_then_the_decoders():
-    counter = multiprocessing.get_context("spawn").Value("q", 0, lock=True)
-    taken: dict[str, list[int]] = {"main": [], "decoder": []}
-    start = threading.Barrier(2)
-
-    def side(name: str, stop_when_refused: bool) -> None:
-        start.wait()
-        for index in range(2000):
-            if claim(counter, index):
-                taken[name].append(index)
-            elif stop_when_refused:  # the head start ends where the decoder took over
-                return
-
-    threads = [threading.Thread(target=side, args=("main", True)),
-               threading.Thread(target=side, args=("decoder", False))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    main, decoder = taken["main"], taken["decoder"]
-    assert sorted(main + decoder) == list(range(2000))  # every chunk, once
-    assert main == list(range(len(main)))  # the main process's are the first ones
-    assert all(claim(None, 5) for _ in range(2))  # without a counter, every chunk is ours

@@ -96,9 +96,8 @@ class ChunkFeed:
     def __init__(self, path: str, max_seconds: float, audio_format: str, *,
                  skip: Callable[[ChunkInfo], bool] | None = None,
                  processes: AudioProcesses | None = None, ahead: int = AHEAD,
-                 pauses: bool = True, head_start: bool = False) -> None:
+                 pauses: bool = True) -> None:
         self._path = path
-        self._head_start = head_start
         self._pauses = pauses
         self._format = audio_format
         self._skip = skip
@@ -110,24 +109,12 @@ class ChunkFeed:
     async def chunks(self) -> AsyncGenerator[Prepared, None]:
         await _SLOTS.acquire(self._processes.workers)
         released = False
-        head = self._head_start and not self._processes.niceness and (
-            self._processes.take_first())
-        claimed = self._processes.shared_counter() if head else None
         # Starting a process waits for the fork server (the first time, for it to start and
         # import PyAV and numpy): on a thread, never on the event loop.
         starting = asyncio.ensure_future(asyncio.to_thread(
             self._processes.start_decoder, self._path, self.limit, self._ahead,
-            self._pauses, self._format, claimed=claimed))
+            self._pauses, self._format))
         try:
-            if claimed is not None:
-                # Meanwhile the first chunks are prepared here (in a program without a UI
-                # only), until the decoder takes the next one; it cuts ours without
-                # sending them.
-                async with contextlib.aclosing(_prepared_here(
-                        self._path, self.limit, self._pauses, self._format, self._skip,
-                        claimed=claimed, starting=starting)) as first:
-                    async for prepared in first:
-                        yield prepared
             process, pipe = await asyncio.shield(starting)
             while True:
                 message = await _receive(pipe, process)
@@ -225,38 +212,31 @@ class ThreadFeed:
 
 
 async def _prepared_here(path: str, limit: Any, pauses: bool, fmt: str,
-                         skip: Callable[[ChunkInfo], bool] | None, *, claimed: Any = None,
-                         starting: asyncio.Future[Any] | None = None,
+                         skip: Callable[[ChunkInfo], bool] | None,
                          ) -> AsyncGenerator[Prepared, None]:
     """The chunks of ``path``, cut and encoded in this process, one after another on a
-    thread: all of them, or (``claimed``) those a decoder has not taken first, until it
-    does (or until its process could not be ``started``)."""
+    thread."""
     from desktop_asr.engine import audio
-    from desktop_asr.engine.pipeline.preparing import claim, planner
+    from desktop_asr.engine.pipeline.preparing import planner
 
     source = planner(limit, pauses).chunks(audio.decode_pcm(path))
 
     def prepare() -> Prepared | None:
         chunk = next(source, None)
-        if chunk is None or not claim(claimed, chunk.index):
+        if chunk is None:
             return None
         if skip is not None and skip(chunk.info):
             return Prepared(chunk.info, None)
         return Prepared(chunk.info, audio.encode(chunk.padded(), fmt))
 
     try:
-        while not _failed(starting) and (prepared := await asyncio.to_thread(prepare)):
+        while (prepared := await asyncio.to_thread(prepare)) is not None:
             yield prepared
     finally:
         close = getattr(source, "close", None)  # the file is closed now, not when collected
         with contextlib.suppress(ValueError):  # still running on its thread (cancelled)
             if close is not None:
                 close()
-
-
-def _failed(starting: asyncio.Future[Any] | None) -> bool:
-    return starting is not None and starting.done() and (
-        starting.cancelled() or starting.exception() is not None)
 
 
 @dataclass

@@ -40,25 +40,6 @@ class SharedNumber(Protocol):
     value: float
 
 
-class SharedCounter(Protocol):
-    value: int
-
-    def get_lock(self) -> Any: ...
-
-
-def claim(claimed: SharedCounter | None, index: int) -> bool:
-    """Take chunk ``index`` to prepare and send, unless the other side (the decoder, or
-    the main process giving it a head start) has taken it or a later one: each chunk is
-    sent by one side, the main process's first, then the decoder's. None: all are ours."""
-    if claimed is None:
-        return True
-    with claimed.get_lock():
-        if claimed.value > index:
-            return False
-        claimed.value = index + 1
-        return True
-
-
 class _LiveLimit:
     """A planner's ``max_seconds`` that follows a number shared with the main process
     (lowered there after a server found a chunk too long)."""
@@ -191,34 +172,29 @@ def lower_priority(niceness: int) -> None:
 
 
 def decode_file(path: str, limit: SharedNumber, pipe: Connection, ahead: int,
-                niceness: int = 0, pauses: bool = True, fmt: str = "flac", *,
-                claimed: SharedCounter | None = None) -> None:
+                niceness: int = 0, pauses: bool = True, fmt: str = "flac") -> None:
     """Run in a decoder process: send ("chunk", ChunkInfo, its encoding in ``fmt``) for
     every chunk (its speech included), then ("end", total_samples), or ("error", class name,
     message, details, code, params), through ``pipe``, at most ``ahead`` chunks or
-    AHEAD_SECONDS of audio waiting. Chunks the main process ``claimed`` (it prepared the
-    first ones itself while this process started) are cut but not sent."""
+    AHEAD_SECONDS of audio waiting."""
     lower_priority(niceness)
     outbox = _Outbox(pipe, ahead, AHEAD_SECONDS)
     try:
-        prepare_file(path, limit, outbox, pauses, fmt, claimed)
+        prepare_file(path, limit, outbox, pauses, fmt)
     finally:
         outbox.close()
 
 
 def prepare_file(path: str, limit: SharedNumber, out: Putter, pauses: bool = True,
-                 fmt: str = "flac", claimed: SharedCounter | None = None) -> None:
-    """Put ("chunk", ChunkInfo, encoding) for every chunk of ``path`` (but those the main
-    process ``claimed``), then ("end", total_samples), or ("error", ...) (see
-    ``decode_file``)."""
+                 fmt: str = "flac") -> None:
+    """Put ("chunk", ChunkInfo, encoding) for every chunk of ``path``, then ("end",
+    total_samples), or ("error", ...) (see ``decode_file``)."""
     try:
         try:
             total = 0
             chunks = planner(limit, pauses).chunks(audio.decode_pcm(path, BLOCK_SECONDS))
             for chunk in chunks:
                 total += chunk.samples.size
-                if not claim(claimed, chunk.index):
-                    continue
                 # Big frames into the encoder: nothing waits on this process's interpreter.
                 payload = audio.encode(chunk.padded(), fmt, block=audio.ENCODE_BLOCK_WORKER)
                 _put(out, ("chunk", chunk.info, payload))

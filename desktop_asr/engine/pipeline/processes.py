@@ -62,7 +62,6 @@ class AudioProcesses:
         self._lock = threading.Lock()
         self._decoders: set[BaseProcess] = set()
         self._warm = False
-        self._started = False
 
     def warm_up(self) -> None:
         """Start the fork server now (with PyAV and numpy imported in it), so that the
@@ -77,31 +76,16 @@ class AudioProcesses:
             threading.Thread(target=forkserver.ensure_running, daemon=True,
                              name="desktop-asr-forkserver-start").start()
 
-    @property
-    def cold(self) -> bool:
-        """No decoder has started yet: the first waits for the fork server to start (and
-        import PyAV and numpy), or for a new interpreter ("spawn")."""
-        return not self._started
-
-    def take_first(self) -> bool:
-        """True for the caller about to start the program's first decoder (once only)."""
-        with self._lock:
-            first, self._started = not self._started, True
-            return first
-
     def start_decoder(self, path: str, limit: Any, ahead: int, pauses: bool = True,
-                      fmt: str = "flac", claimed: Any = None,
-                      ) -> tuple[BaseProcess, Connection]:
+                      fmt: str = "flac") -> tuple[BaseProcess, Connection]:
         """A process decoding, cutting (at pauses, or at quiet moments only) and encoding
         ``path``; its messages come through the returned end of a pipe, at most ``ahead``
         chunks (or AHEAD_SECONDS of audio, if more) waiting at a time. The pipe's end
-        reads as closed once the process is gone. Chunks ``claimed`` by this process
-        (``shared_counter()``, see preparing.claim) are cut but not sent."""
+        reads as closed once the process is gone."""
         reader, writer = self._context.Pipe(duplex=False)
         process = self._context.Process(  # type: ignore[attr-defined]
             target=preparing.decode_file,
             args=(path, limit, writer, max(1, ahead), self.niceness, pauses, fmt),
-            kwargs={"claimed": claimed},
             daemon=True,
             name="desktop-asr-decoder")
         try:
@@ -112,17 +96,12 @@ class AudioProcesses:
         finally:
             writer.close()  # the process has its own: its end closes when it exits
         with self._lock:
-            self._started = True
             self._decoders = {p for p in self._decoders if p.is_alive()}
             self._decoders.add(process)
         return process, reader
 
     def shared_number(self, value: float) -> Any:
         return self._context.Value("d", value, lock=False)
-
-    def shared_counter(self) -> Any:
-        """A count a decoder and this process change under a lock (preparing.claim)."""
-        return self._context.Value("q", 0, lock=True)
 
     def shutdown(self) -> None:
         with self._lock:
